@@ -1,0 +1,209 @@
+"""The `lantern` command line: a thin adapter over the same core the bots and API use."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, NoReturn, TypeVar
+
+import click
+from pydantic import ValidationError
+
+from tracking.core.errors import LanternError
+from tracking.core.links import SharerRef
+from tracking.core.shortening import ShortenRequest
+from tracking.settings import Settings
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr and a non-zero exit: how every CLI error ends."""
+    click.echo(f"lantern: {message}", err=True)
+    sys.exit(code)
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, with a readable message instead of a traceback."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"LANTERN_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+        )
+        fail(f"bad configuration: {problems}", code=2)
+
+
+def run(coroutine_factory: Callable[[], Awaitable[T]]) -> T:
+    """Run an async command, turning user errors into one-line messages."""
+
+    async def main() -> T:
+        return await coroutine_factory()
+
+    try:
+        return asyncio.run(main())
+    except LanternError as error:
+        fail(error.message)
+    except OSError as error:
+        fail(f"cannot reach the database: {error}")
+
+
+def parse_when(value: str | None) -> datetime | None:
+    """An ISO-8601 date or time; a time without zone is taken as UTC."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"not an ISO-8601 date or time: {value!r} (e.g. 2026-12-31 or 2026-12-31T18:00+01:00)")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@click.group()
+@click.option("--log-level", default=None, help="Override LANTERN_LOG_LEVEL.")
+@click.pass_context
+def main(ctx: click.Context, log_level: str | None) -> None:
+    """Lantern: tagged short links and attribution for dark social."""
+    settings = load_settings()
+    logging.basicConfig(
+        level=(log_level or settings.log_level).upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    ctx.obj = settings
+
+
+@main.command()
+@click.option("--host", default=None, help="Listen address (default LANTERN_HOST).")
+@click.option("--port", default=None, type=int, help="Listen port (default LANTERN_PORT).")
+@click.pass_obj
+def serve(settings: Settings, host: str | None, port: int | None) -> None:
+    """Run the tracker, the API and every configured bot in one process."""
+    from aiohttp import web
+
+    from lantern.composition import build_app
+
+    host = host or settings.host
+    port = port or settings.port
+    click.echo(f"Lantern serving on http://{host}:{port} (short links: {settings.base_url})", err=True)
+    web.run_app(build_app(settings), host=host, port=port, access_log=None, print=None, shutdown_timeout=10.0)
+
+
+@main.command()
+@click.argument("url")
+@click.option("--channel", "-c", default=None, help="Where it will be shared: whatsapp, email, sms, …")
+@click.option("--campaign", default=None, help="Campaign name (utm_campaign).")
+@click.option("--slug", default=None, help="Custom slug instead of a random one.")
+@click.option("--sharer", default=None, help="Who shares it (goes into utm_content as a handle).")
+@click.option("--expires", default=None, help="Expiry, ISO-8601 (e.g. 2026-12-31T23:59+01:00).")
+@click.option("--max-clicks", type=int, default=None, help="Answer 410 after this many real clicks.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of the short URL.")
+@click.pass_obj
+def shorten(
+    settings: Settings,
+    url: str,
+    channel: str | None,
+    campaign: str | None,
+    slug: str | None,
+    sharer: str | None,
+    expires: str | None,
+    max_clicks: int | None,
+    as_json: bool,
+) -> None:
+    """Make (or find again) a tagged short link for URL."""
+    from lantern.composition import build_shortener, database
+    from tracking.storage.links import SqlLinkRepository
+
+    request = ShortenRequest(
+        url=url.strip(),
+        channel=channel,
+        campaign=campaign,
+        slug=slug,
+        sharer=SharerRef("cli", sharer, sharer) if sharer else None,
+        expires_at=parse_when(expires),
+        max_clicks=max_clicks,
+    )
+
+    async def go() -> dict[str, Any]:
+        async with database(settings) as engine:
+            result = await build_shortener(settings, SqlLinkRepository(engine)).shorten(request)
+        link = result.link
+        return {
+            "slug": link.slug,
+            "short_url": result.short_url,
+            "target": link.tagged_target,
+            "original_url": link.target,
+            "channel": link.channel,
+            "campaign": link.campaign,
+            "created": result.created,
+            "expires_at": link.expires_at.isoformat() if link.expires_at else None,
+            "max_clicks": link.max_clicks,
+        }
+
+    out = run(go)
+    click.echo(json.dumps(out, indent=2) if as_json else out["short_url"])
+
+
+@main.group()
+def links() -> None:
+    """Manage existing links."""
+
+
+def _set_disabled(settings: Settings, slug: str, *, disabled: bool) -> None:
+    from lantern.composition import build_shortener, database
+    from tracking.storage.links import SqlLinkRepository
+
+    async def go() -> None:
+        async with database(settings) as engine:
+            await build_shortener(settings, SqlLinkRepository(engine)).set_disabled(slug, disabled=disabled)
+
+    run(go)
+    click.echo(f"{slug}: {'disabled' if disabled else 'enabled'}")
+
+
+@links.command("disable")
+@click.argument("slug")
+@click.pass_obj
+def links_disable(settings: Settings, slug: str) -> None:
+    """Make SLUG answer 410 Gone."""
+    _set_disabled(settings, slug, disabled=True)
+
+
+@links.command("enable")
+@click.argument("slug")
+@click.pass_obj
+def links_enable(settings: Settings, slug: str) -> None:
+    """Make a disabled SLUG redirect again."""
+    _set_disabled(settings, slug, disabled=False)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@click.pass_obj
+def db_upgrade(settings: Settings, revision: str) -> None:
+    """Apply migrations (Alembic) to LANTERN_DATABASE_URL."""
+    from tracking.storage import migrate
+    from tracking.storage.engine import create_engine
+
+    async def go() -> str | None:
+        engine = create_engine(settings.database_url)
+        try:
+            await migrate.upgrade(engine, revision)
+            return await migrate.current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    click.echo(f"database at revision {run(go)}")
+
+
+if __name__ == "__main__":
+    main()

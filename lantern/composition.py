@@ -1,0 +1,149 @@
+"""The composition root: the one place that builds and wires Lantern's parts from settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tracking.core.attribution import Classifier
+from tracking.core.shortening import Shortener
+from tracking.core.urls import HostPolicy, canonical_host
+from tracking.core.visits import PrivacyPolicy, Visit, VisitBuilder, parse_networks
+from tracking.link_cache import CachedLink, LinkCache
+from tracking.recording import GroupCommitter
+from tracking.settings import Settings
+from tracking.storage import migrate
+from tracking.storage.engine import create_engine
+from tracking.storage.links import SqlLinkRepository
+from tracking.storage.visits import SqlVisitStore
+from tracking.tracker import DailySalts, Tracker
+from tracking.web import app as tracker_web
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    """The clock every part shares (tests pass their own)."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Container:
+    """Everything built from settings, for the lifetime of one process."""
+
+    settings: Settings
+    engine: AsyncEngine
+    links: SqlLinkRepository
+    visits: SqlVisitStore
+    shortener: Shortener
+    cache: LinkCache
+    committer: GroupCommitter[Visit]
+    tracker: Tracker
+
+
+def host_policy(settings: Settings) -> HostPolicy:
+    """Lantern's own host(s) and the denied domains, for URL validation."""
+    return HostPolicy.build([settings.base_url], settings.denied_domains)
+
+
+def build_shortener(settings: Settings, links: SqlLinkRepository) -> Shortener:
+    """The shorten use case wired to storage."""
+    return Shortener(repo=links, policy=host_policy(settings), base_url=settings.base_url, clock=utc_now)
+
+
+@asynccontextmanager
+async def database(settings: Settings, *, upgrade: bool | None = None) -> AsyncIterator[AsyncEngine]:
+    """An engine for the configured database; SQLite is migrated on open unless told otherwise."""
+    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+    try:
+        if upgrade if upgrade is not None else settings.is_sqlite:
+            await migrate.upgrade(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def container(settings: Settings) -> AsyncIterator[Container]:
+    """Build every part, start the visit writer, and stop it (draining) at the end."""
+    async with database(settings) as engine:
+        links = SqlLinkRepository(engine, clock=utc_now)
+        visits = SqlVisitStore(engine)
+        window = timedelta(hours=settings.preview_window_hours)
+
+        async def load(slug: str) -> CachedLink:
+            link = await links.get_by_slug(slug)
+            if link is None:
+                return CachedLink(None)
+            return CachedLink(link, await visits.recent_previews(link.id, since=utc_now() - window))
+
+        cache = LinkCache(load, size=settings.link_cache_size, ttl=settings.link_cache_ttl)
+        committer: GroupCommitter[Visit] = GroupCommitter(
+            visits.write_batch, max_pending=settings.visit_queue_limit
+        )
+        builder = VisitBuilder(
+            classifier=Classifier(
+                own_hosts=frozenset({canonical_host(h) for h in host_policy(settings).own_hosts})
+            ),
+            privacy=PrivacyPolicy(
+                store_ip=settings.store_ip,
+                store_user_agent=settings.store_user_agent,
+                store_referrer=settings.store_referrer,
+            ),
+            trusted_proxies=parse_networks(settings.trusted_proxies),
+        )
+        tracker = Tracker(
+            cache=cache,
+            builder=builder,
+            record=committer.record,
+            reserve_click=links.reserve_click,
+            salts=DailySalts(visits.salt_for),
+            clock=utc_now,
+            redirect_status=settings.redirect_status,
+            preview_window=window,
+        )
+        await committer.start()
+        try:
+            yield Container(
+                settings=settings,
+                engine=engine,
+                links=links,
+                visits=visits,
+                shortener=build_shortener(settings, links),
+                cache=cache,
+                committer=committer,
+                tracker=tracker,
+            )
+        finally:
+            await committer.stop()
+            log.info(
+                "visit writer stopped after %d visits in %d batches",
+                committer.items_written,
+                committer.batches_written,
+            )
+
+
+CONTAINER = web.AppKey("container", Container)
+
+
+def build_app(settings: Settings) -> web.Application:
+    """The aiohttp application: tracker routes now, API and bots as they are configured."""
+    app = web.Application(client_max_size=64 * 1024)
+
+    async def lifetime(app: web.Application) -> AsyncIterator[None]:
+        async with container(settings) as built:
+            app[CONTAINER] = built
+            app[tracker_web.TRACKER] = built.tracker
+            app[tracker_web.ENGINE] = built.engine
+            app[tracker_web.COUNTRY_HEADER] = settings.country_header
+            yield
+
+    app.cleanup_ctx.append(lifetime)
+    tracker_web.add_tracker_routes(app)
+    return app

@@ -1,0 +1,192 @@
+"""The tracker through the real aiohttp app on a real port, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp import ClientSession, web
+from aiohttp.test_utils import TestServer
+from sqlalchemy import select
+from yarl import URL
+
+from lantern.composition import CONTAINER, Container, build_app
+from tracking.core.shortening import ShortenRequest
+from tracking.settings import Settings
+from tracking.storage.tables import VisitRow
+
+BROWSER = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+ServerFactory = Callable[..., Awaitable[TestServer]]
+
+
+class Running:
+    """A started Lantern: its base URL, container and an HTTP client that never follows redirects."""
+
+    def __init__(self, server: TestServer, client: ClientSession) -> None:
+        self.server = server
+        self.client = client
+        self.container: Container = server.app[CONTAINER]
+
+    def url(self, path: str) -> str:
+        return str(self.server.make_url(path))
+
+    async def shorten(self, url: str, **kwargs: Any) -> str:
+        result = await self.container.shortener.shorten(ShortenRequest(url, **kwargs))
+        return result.link.slug
+
+    async def visits(self) -> list[VisitRow]:
+        async with self.container.engine.connect() as connection:
+            rows = await connection.execute(select(VisitRow).order_by(VisitRow.id))  # type: ignore[arg-type]
+            return list(rows.all())  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def lantern(
+    clean_env: None, database_url: str, aiohttp_server: ServerFactory
+) -> AsyncIterator[Running]:
+    settings = Settings(
+        database_url=database_url, trusted_proxies=("10.9.0.0/16",), country_header="CF-IPCountry"
+    )
+    if not settings.is_sqlite:
+        from tracking.storage import migrate
+        from tracking.storage.engine import create_engine
+
+        engine = create_engine(database_url)
+        await migrate.upgrade(engine)
+        await engine.dispose()
+    server = await aiohttp_server(build_app(settings))
+    async with ClientSession(headers={"User-Agent": BROWSER}) as client:
+        yield Running(server, client)
+
+
+async def test_redirect_goes_to_the_tagged_target_and_stores_the_visit(lantern: Running) -> None:
+    slug = await lantern.shorten("https://example.com/a?x=1#top", channel="whatsapp", campaign="spring")
+    async with lantern.client.get(
+        lantern.url(f"/{slug}"), allow_redirects=False, headers={"Referer": "https://web.whatsapp.com/"}
+    ) as response:
+        assert response.status == 302
+        assert response.headers["Location"] == (
+            "https://example.com/a?x=1&utm_source=whatsapp&utm_medium=messaging&utm_campaign=spring#top"
+        )
+        assert response.headers["Cache-Control"] == "private, no-store"
+    [visit] = await lantern.visits()
+    assert (visit.kind, visit.method, visit.channel) == ("click", "GET", "whatsapp")
+    assert visit.user_agent == BROWSER
+    assert visit.referrer == "https://web.whatsapp.com/"
+    assert visit.ip_prefix == "127.0.0.0/24"
+    assert visit.visitor_hash and len(visit.visitor_hash) == 32
+
+
+async def test_head_is_a_bot_visit_and_still_redirects(lantern: Running) -> None:
+    slug = await lantern.shorten("https://example.com/")
+    async with lantern.client.head(lantern.url(f"/{slug}"), allow_redirects=False) as response:
+        assert response.status == 302
+    [visit] = await lantern.visits()
+    assert (visit.kind, visit.method) == ("bot", "HEAD")
+
+
+async def test_script_user_agent_is_a_bot(lantern: Running) -> None:
+    slug = await lantern.shorten("https://example.com/")
+    async with lantern.client.get(
+        lantern.url(f"/{slug}"), allow_redirects=False, headers={"User-Agent": "curl/8.5.0"}
+    ) as response:
+        assert response.status == 302
+    assert [v.kind for v in await lantern.visits()] == ["bot"]
+
+
+async def test_query_of_the_short_url_is_forwarded(lantern: Running) -> None:
+    slug = await lantern.shorten("https://example.com/p?a=1#f")
+    raw = URL(lantern.url(f"/{slug}") + "?ref=newsletter&b=%2F", encoded=True)
+    async with lantern.client.get(raw, allow_redirects=False) as response:
+        assert response.headers["Location"] == "https://example.com/p?a=1&ref=newsletter&b=%2F#f"
+
+
+async def test_unknown_slug_is_404_with_a_small_page(lantern: Running) -> None:
+    for path in ("/nosuch1", "/favicon.ico", "/x"):
+        async with lantern.client.get(lantern.url(path), allow_redirects=False) as response:
+            assert response.status == 404
+            assert "Link not found" in await response.text()
+    assert await lantern.visits() == []
+
+
+async def test_disabled_and_expired_links_are_410(lantern: Running) -> None:
+    slug = await lantern.shorten("https://example.com/d")
+    await lantern.container.shortener.set_disabled(slug, disabled=True)
+    lantern.container.cache.forget(slug)
+    async with lantern.client.get(lantern.url(f"/{slug}"), allow_redirects=False) as response:
+        assert response.status == 410
+        assert "disabled" in await response.text()
+    soon = datetime.now(UTC) + timedelta(seconds=1)
+    expiring = await lantern.shorten("https://example.com/e", expires_at=soon)
+    async with lantern.client.get(lantern.url(f"/{expiring}"), allow_redirects=False) as response:
+        assert response.status == 302
+    await asyncio.sleep(1.1)
+    async with lantern.client.get(lantern.url(f"/{expiring}"), allow_redirects=False) as response:
+        assert response.status == 410
+        assert "expired" in await response.text()
+
+
+async def test_forwarded_for_is_believed_only_from_trusted_proxies(lantern: Running) -> None:
+    slug = await lantern.shorten("https://example.com/")
+    async with lantern.client.get(
+        lantern.url(f"/{slug}"), allow_redirects=False, headers={"X-Forwarded-For": "203.0.113.77"}
+    ) as response:
+        assert response.status == 302
+    [visit] = await lantern.visits()
+    assert visit.ip_prefix == "127.0.0.0/24"  # the peer is not a trusted proxy
+
+
+async def test_do_not_track_keeps_no_personal_data(lantern: Running) -> None:
+    slug = await lantern.shorten("https://example.com/")
+    for header in ({"DNT": "1"}, {"Sec-GPC": "1"}):
+        async with lantern.client.get(
+            lantern.url(f"/{slug}"),
+            allow_redirects=False,
+            headers={**header, "Referer": "https://mail.google.com/"},
+        ) as response:
+            assert response.status == 302
+    visits = await lantern.visits()
+    assert len(visits) == 2
+    for visit in visits:
+        assert (visit.ip_prefix, visit.user_agent, visit.referrer, visit.visitor_hash) == (None,) * 4
+        assert visit.private and visit.kind == "click" and visit.channel == "email"
+
+
+async def test_concurrent_requests_share_batches_and_none_is_lost(lantern: Running) -> None:
+    slug = await lantern.shorten("https://example.com/")
+
+    async def hit(i: int) -> int:
+        async with lantern.client.get(lantern.url(f"/{slug}?i={i}"), allow_redirects=False) as response:
+            return response.status
+
+    statuses = await asyncio.gather(*(hit(i) for i in range(200)))
+    assert statuses == [302] * 200
+    assert len(await lantern.visits()) == 200
+    assert lantern.container.committer.batches_written < 200
+
+
+async def test_healthz_checks_the_database(lantern: Running) -> None:
+    async with lantern.client.get(lantern.url("/healthz")) as response:
+        assert response.status == 200
+        assert (await response.json())["database"] == "ok"
+
+
+async def test_redirect_status_307_is_honoured(
+    clean_env: None, sqlite_url: str, aiohttp_server: ServerFactory
+) -> None:
+    server = await aiohttp_server(build_app(Settings(database_url=sqlite_url, redirect_status=307)))
+    container: Container = server.app[CONTAINER]
+    slug = (await container.shortener.shorten(ShortenRequest("https://example.com/"))).link.slug
+    async with ClientSession() as client, client.get(server.make_url(f"/{slug}"), allow_redirects=False) as r:
+        assert r.status == 307
+
+
+def test_app_factory_builds_without_io() -> None:
+    assert isinstance(build_app(Settings(database_url="sqlite+aiosqlite:///:memory:")), web.Application)

@@ -1,0 +1,47 @@
+"""Errors the core raises; adapters map them to HTTP codes, chat replies or exit codes."""
+
+from __future__ import annotations
+
+
+class LanternError(Exception):
+    """Base of every error a user can cause; its message is safe to show them."""
+
+    code: str = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidUrl(LanternError):
+    """A target URL Lantern refuses to shorten; `reason` names the rule it broke."""
+
+    code = "invalid_url"
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class InvalidInput(LanternError):
+    """A channel, campaign, slug or option that is not acceptable."""
+
+    code = "invalid_input"
+
+
+class SlugTaken(LanternError):
+    """A custom slug that another link already uses."""
+
+    code = "slug_taken"
+
+
+class LinkNotFound(LanternError):
+    """No link has that slug."""
+
+    code = "not_found"
+
+
+class ConfigError(LanternError):
+    """A setting with a value Lantern cannot run with."""
+
+    code = "config_error"

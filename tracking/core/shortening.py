@@ -1,0 +1,187 @@
+"""The shorten use case: validate, tag, deduplicate and store a link.
+
+Every adapter (CLI, HTTP API, Slack, Telegram) ends here, so a link made
+from a chat command and one made from the API obey the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from tracking.core.channels import resolve_channel
+from tracking.core.errors import InvalidInput, LinkNotFound, SlugTaken
+from tracking.core.links import Link, LinkState, NewLink, SharerRef, dedupe_key, short_url
+from tracking.core.ports import DuplicateLink, LinkRepository, SlugCollision
+from tracking.core.slugs import check_custom_slug, random_slug
+from tracking.core.tagging import normalise_campaign, tag_url, tags_for
+from tracking.core.urls import MAX_URL_LENGTH, HostPolicy, validate_target
+
+#: Random slugs collide about once in 10^12 draws at a million links; a few
+#: retries make a failure practically impossible without an unbounded loop.
+RANDOM_SLUG_ATTEMPTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ShortenRequest:
+    """What a user asks for; strings are taken as typed and checked here."""
+
+    url: str
+    channel: str | None = None
+    campaign: str | None = None
+    slug: str | None = None
+    sharer: SharerRef | None = None
+    expires_at: datetime | None = None
+    max_clicks: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShortenResult:
+    """The link, its public short URL, and whether this call created it."""
+
+    link: Link
+    short_url: str
+    created: bool
+
+
+class Shortener:
+    """Creates links; its dependencies are passed in, so tests use a fake repository."""
+
+    def __init__(
+        self,
+        *,
+        repo: LinkRepository,
+        policy: HostPolicy,
+        base_url: str,
+        clock: Callable[[], datetime],
+        slug_factory: Callable[[], str] = random_slug,
+    ) -> None:
+        self._repo = repo
+        self._policy = policy
+        self._base_url = base_url
+        self._clock = clock
+        self._slug_factory = slug_factory
+
+    def short_url(self, slug: str) -> str:
+        """The public URL of a slug."""
+        return short_url(self._base_url, slug)
+
+    async def shorten(self, request: ShortenRequest) -> ShortenResult:
+        """Return the link for this request, reusing an identical live one."""
+        now = self._clock()
+        target = validate_target(request.url, self._policy)
+        channel = resolve_channel(request.channel).name if request.channel else None
+        campaign = normalise_campaign(request.campaign)
+        custom = check_custom_slug(request.slug) if request.slug else None
+        self._check_limits(request, now)
+        sharer = await self._repo.get_or_create_sharer(request.sharer) if request.sharer else None
+        tagged = tag_url(
+            target,
+            tags_for(channel=channel, campaign=campaign, sharer_handle=sharer.handle if sharer else None),
+        )
+        if len(tagged) > MAX_URL_LENGTH + 512:
+            raise InvalidInput("the URL is too long once Lantern's tags are added; shorten it first")
+        key = dedupe_key(
+            target=target,
+            channel=channel,
+            campaign=campaign,
+            sharer_id=sharer.id if sharer else None,
+            expires_at=request.expires_at,
+            max_clicks=request.max_clicks,
+        )
+        existing = await self._reusable(key, custom, now)
+        if existing is not None:
+            return ShortenResult(existing, self.short_url(existing.slug), created=False)
+        new = NewLink(
+            slug="",
+            target=target,
+            tagged_target=tagged,
+            channel=channel,
+            campaign=campaign,
+            sharer_id=sharer.id if sharer else None,
+            dedupe_key=key,
+            created_at=now,
+            expires_at=request.expires_at,
+            max_clicks=request.max_clicks,
+            custom_slug=custom is not None,
+        )
+        return await self._insert(new, custom)
+
+    async def shorten_for_channels(
+        self, request: ShortenRequest, channels: Sequence[str]
+    ) -> list[ShortenResult]:
+        """One link per channel (duplicates collapse), for "/link URL for whatsapp, email"."""
+        names: list[str] = []
+        for name in channels:
+            resolved = resolve_channel(name).name
+            if resolved not in names:
+                names.append(resolved)
+        if request.slug and len(names) > 1:
+            raise InvalidInput("a custom slug can only name one link; ask for one channel at a time")
+        results = []
+        for name in names or [request.channel or ""]:
+            one = ShortenRequest(
+                url=request.url,
+                channel=name or None,
+                campaign=request.campaign,
+                slug=request.slug,
+                sharer=request.sharer,
+                expires_at=request.expires_at,
+                max_clicks=request.max_clicks,
+            )
+            results.append(await self.shorten(one))
+        return results
+
+    async def set_disabled(self, slug: str, *, disabled: bool) -> Link:
+        """Disable or re-enable a link by slug."""
+        link = await self._repo.set_disabled(slug, disabled=disabled)
+        if link is None:
+            raise LinkNotFound(f"no link has the slug {slug!r}")
+        if disabled:
+            await self._repo.release_dedupe_key(link.id)
+        return link
+
+    @staticmethod
+    def _check_limits(request: ShortenRequest, now: datetime) -> None:
+        if request.expires_at is not None and request.expires_at <= now:
+            raise InvalidInput("the expiry time is in the past; give a future date")
+        if request.max_clicks is not None and request.max_clicks < 1:
+            raise InvalidInput("max clicks must be at least 1")
+
+    async def _reusable(self, key: str, custom: str | None, now: datetime) -> Link | None:
+        existing = await self._repo.get_by_dedupe_key(key)
+        if existing is None:
+            return None
+        if existing.state(now) is not LinkState.ACTIVE:
+            await self._repo.release_dedupe_key(existing.id)
+            return None
+        if custom is not None and existing.slug != custom:
+            return None
+        return existing
+
+    async def _insert(self, new: NewLink, custom: str | None) -> ShortenResult:
+        if custom is not None:
+            key = new.dedupe_key
+            if (await self._repo.get_by_dedupe_key(key or "")) is not None:
+                key = None  # the same link exists under another slug; keep both
+            candidate = replace(new, slug=custom, dedupe_key=key)
+            try:
+                link = await self._repo.insert_link(candidate)
+            except SlugCollision:
+                raise SlugTaken(f"the slug {custom!r} is already taken; pick another") from None
+            except DuplicateLink:
+                link = await self._repo.insert_link(replace(candidate, dedupe_key=None))
+            return ShortenResult(link, self.short_url(link.slug), created=True)
+        for _ in range(RANDOM_SLUG_ATTEMPTS):
+            try:
+                link = await self._repo.insert_link(replace(new, slug=self._slug_factory()))
+            except SlugCollision:
+                continue
+            except DuplicateLink:
+                winner = await self._repo.get_by_dedupe_key(new.dedupe_key or "")
+                if winner is not None:
+                    return ShortenResult(winner, self.short_url(winner.slug), created=False)
+                continue
+            return ShortenResult(link, self.short_url(link.slug), created=True)
+        raise SlugTaken("could not find a free slug; try again")

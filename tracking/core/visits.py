@@ -1,0 +1,172 @@
+"""Turning a request into a visit record: attribution, privacy and truncation rules.
+
+This is the pure half of recording a visit (the tracker's adapter only
+extracts `VisitRequest` from aiohttp); it decides what may be kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from tracking.core.attribution import Classifier, VisitKind, VisitSignals, describe_device
+from tracking.core.links import Link
+
+MAX_USER_AGENT = 512
+MAX_REFERRER = 1024
+IPV4_PREFIX = 24
+IPV6_PREFIX = 48
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyPolicy:
+    """What Lantern may keep of a visitor; `DNT`/`Sec-GPC` turns all of it off per visit."""
+
+    store_ip: bool = True
+    store_user_agent: bool = True
+    store_referrer: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class VisitRequest:
+    """The parts of an HTTP request that matter to attribution, as plain values."""
+
+    method: str
+    user_agent: str
+    referrer: str
+    peer_ip: str
+    forwarded_for: str = ""
+    do_not_track: bool = False
+    country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A visit ready to store."""
+
+    link_id: int
+    at: datetime
+    method: str
+    kind: VisitKind
+    channel: str
+    evidence: str
+    rule: str | None
+    rules_version: int
+    user_agent: str | None
+    referrer: str | None
+    ip_prefix: str | None
+    visitor_hash: str | None
+    device: str | None
+    browser: str | None
+    os: str | None
+    country: str | None
+    private: bool
+
+
+@lru_cache(maxsize=8192)
+def truncate_ip(ip: str) -> str | None:
+    """The /24 (IPv4) or /48 (IPv6) network of an address, never the address itself."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    prefix = IPV4_PREFIX if address.version == 4 else IPV6_PREFIX
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def parse_networks(items: Sequence[str]) -> tuple[Network, ...]:
+    """Trusted proxy settings as network objects."""
+    return tuple(ipaddress.ip_network(item, strict=False) for item in items)
+
+
+def _is_trusted(ip: str, trusted: Sequence[Network]) -> bool:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return any(address in network for network in trusted)
+
+
+def client_ip(peer_ip: str, forwarded_for: str, trusted: Sequence[Network]) -> str:
+    """The visitor's address: walk X-Forwarded-For from the right past trusted proxies only."""
+    if not trusted or not forwarded_for or not _is_trusted(peer_ip, trusted):
+        return peer_ip
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else peer_ip
+
+
+def visitor_hash(salt: str, ip: str, user_agent: str) -> str:
+    """A daily-salted hash: counts unique visitors, cannot be turned back into an IP."""
+    return hashlib.blake2b(f"{ip}|{user_agent}".encode(), key=salt.encode()[:64], digest_size=16).hexdigest()
+
+
+def _crop(text: str, limit: int) -> str | None:
+    return text[:limit] if text else None
+
+
+class VisitBuilder:
+    """Builds a Visit from a request and its link, applying attribution and privacy."""
+
+    def __init__(
+        self, *, classifier: Classifier, privacy: PrivacyPolicy, trusted_proxies: Sequence[Network] = ()
+    ) -> None:
+        self._classifier = classifier
+        self._privacy = privacy
+        self._trusted = tuple(trusted_proxies)
+
+    def build(
+        self,
+        request: VisitRequest,
+        link: Link,
+        *,
+        at: datetime,
+        salt: str,
+        recent_preview_channels: frozenset[str] = frozenset(),
+    ) -> Visit:
+        """Classify and strip a request down to what may be stored."""
+        attribution = self._classifier.classify(
+            VisitSignals(
+                method=request.method,
+                user_agent=request.user_agent,
+                referrer=request.referrer,
+                link_channel=link.channel,
+                recent_preview_channels=recent_preview_channels,
+            )
+        )
+        device = describe_device(request.user_agent)
+        private = request.do_not_track
+        ip = client_ip(request.peer_ip, request.forwarded_for, self._trusted)
+        keep_ip = self._privacy.store_ip and not private
+        keep_ua = self._privacy.store_user_agent and not private
+        keep_referrer = self._privacy.store_referrer and not private
+        country = request.country.strip().upper()[:2]
+        return Visit(
+            link_id=link.id,
+            at=at,
+            method=request.method,
+            kind=attribution.kind,
+            channel=attribution.channel,
+            evidence=attribution.evidence,
+            rule=attribution.rule,
+            rules_version=attribution.rules_version,
+            user_agent=_crop(request.user_agent, MAX_USER_AGENT) if keep_ua else None,
+            referrer=_crop(request.referrer, MAX_REFERRER) if keep_referrer else None,
+            ip_prefix=truncate_ip(ip) if keep_ip else None,
+            visitor_hash=None if private else visitor_hash(salt, ip, request.user_agent),
+            device=None if private else device.device,
+            browser=None if private else device.browser,
+            os=None if private else device.os,
+            country=country if country.isalpha() and len(country) == 2 else None,
+            private=private,
+        )

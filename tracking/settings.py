@@ -1,0 +1,118 @@
+"""Lantern's settings: read once, from `LANTERN_*` variables and `.env`, into one object."""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import cached_property
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaList = Annotated[tuple[str, ...], NoDecode]
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+class Settings(BaseSettings):
+    """Every setting Lantern reads; the README's configuration table mirrors this class."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LANTERN_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./lantern.db", description="SQLAlchemy URL of the database."
+    )
+    base_url: str = Field(
+        "http://localhost:8080", description="Public origin of short links, e.g. https://go.example.com."
+    )
+    host: str = Field("127.0.0.1", description="Address the HTTP server listens on.")
+    port: int = Field(8080, ge=1, le=65535, description="Port the HTTP server listens on.")
+    timezone: str = Field("UTC", description="Time zone that decides days and weeks in stats.")
+    denied_domains: CommaList = Field(
+        (), description="Comma-separated domains (and their sub-domains) links may not point to."
+    )
+    redirect_status: Literal[302, 307] = Field(
+        302, description="302 or 307; 301 is refused because browsers cache it and clicks go uncounted."
+    )
+    trusted_proxies: CommaList = Field(
+        (), description="Comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed."
+    )
+    country_header: str = Field(
+        "", description="Request header holding the visitor's country code, e.g. CF-IPCountry."
+    )
+    link_cache_size: int = Field(100_000, ge=0, description="Links kept in each process's cache.")
+    link_cache_ttl: float = Field(
+        5.0, ge=0, description="Seconds a cached link is trusted before it is read again."
+    )
+    visit_queue_limit: int = Field(
+        50_000, ge=100, description="Visits waiting for the database before new ones get 503."
+    )
+    db_pool_size: int = Field(10, ge=1, description="Connections per process (PostgreSQL).")
+    store_ip: bool = Field(True, description="Keep the truncated IP (/24, /48) of each visit.")
+    store_user_agent: bool = Field(True, description="Keep the raw user agent of each visit.")
+    store_referrer: bool = Field(True, description="Keep the referrer of each visit.")
+    preview_window_hours: float = Field(
+        24.0, gt=0, description="How long after a chat preview a bare click is credited to that app."
+    )
+    log_level: str = Field("INFO", description="Python logging level.")
+
+    @field_validator("redirect_status", mode="before")
+    @classmethod
+    def _refuse_301(cls, value: object) -> object:
+        if str(value).strip() == "301":
+            raise ValueError(
+                "301 is refused: browsers cache a permanent redirect and later clicks never "
+                "reach Lantern, so they go uncounted; use 302 or 307"
+            )
+        return int(str(value)) if isinstance(value, str) and value.strip().isdigit() else value
+
+    @field_validator("denied_domains", "trusted_proxies", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        return _split(value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _valid_base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError("base_url must be an http(s) origin such as https://go.example.com")
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _valid_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Berlin") from None
+        return value
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone as an object."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is an SQLite file (migrations then run on start)."""
+        return self.database_url.startswith("sqlite")

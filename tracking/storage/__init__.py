@@ -1,0 +1,1 @@
+"""Storage adapter: SQLModel tables, the engine, repositories and migrations."""

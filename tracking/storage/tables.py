@@ -1,0 +1,86 @@
+"""The database tables, as SQLModel classes; the domain never sees them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tracking.storage.types import BigId, UtcDateTime
+
+
+class SharerRow(SQLModel, table=True):
+    """A person who asked for links, per platform."""
+
+    __tablename__ = "sharers"
+    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_sharers_identity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    external_id: str = Field(max_length=128)
+    display_name: str = Field(max_length=256)
+    handle: str = Field(max_length=40, unique=True)
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class LinkRow(SQLModel, table=True):
+    """A short link; `dedupe_key` is unique so an identical request cannot make two."""
+
+    __tablename__ = "links"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    target: str = Field(max_length=2048)
+    tagged_target: str = Field(max_length=4096)
+    channel: str | None = Field(default=None, max_length=32, index=True)
+    campaign: str | None = Field(default=None, max_length=64, index=True)
+    sharer_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("sharers.id"), nullable=True, index=True)
+    )
+    dedupe_key: str | None = Field(default=None, max_length=64, unique=True)
+    custom_slug: bool = False
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
+    updated_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    expires_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    disabled: bool = False
+    max_clicks: int | None = None
+    clicks: int = 0
+
+
+class VisitRow(SQLModel, table=True):
+    """One request to a slug; IPs only ever truncated, visitors only as a daily-salted hash."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        Index("ix_visits_link_at", "link_id", "at"),
+        Index("ix_visits_at", "at"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
+    link_id: int = Field(sa_column=Column(ForeignKey("links.id"), nullable=False))
+    at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    method: str = Field(max_length=8)
+    kind: str = Field(max_length=8)
+    channel: str = Field(max_length=32)
+    evidence: str = Field(max_length=32)
+    rule: str | None = Field(default=None, max_length=64)
+    rules_version: int = 0
+    user_agent: str | None = Field(default=None, max_length=512)
+    referrer: str | None = Field(default=None, max_length=1024)
+    ip_prefix: str | None = Field(default=None, max_length=64)
+    visitor_hash: str | None = Field(default=None, max_length=32)
+    device: str | None = Field(default=None, max_length=16)
+    browser: str | None = Field(default=None, max_length=64)
+    os: str | None = Field(default=None, max_length=64)
+    country: str | None = Field(default=None, max_length=2)
+    private: bool = False
+
+
+class VisitorSaltRow(SQLModel, table=True):
+    """The day's salt for visitor hashes, shared by every process through the database."""
+
+    __tablename__ = "visitor_salts"
+
+    day: str = Field(primary_key=True, max_length=10)
+    salt: str = Field(max_length=64)

@@ -1,0 +1,64 @@
+"""Writing visit batches and reading what the tracker needs back (salts, recent previews)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tracking.core.visits import Visit
+from tracking.storage.tables import VisitorSaltRow, VisitRow
+
+_VISITS = VisitRow.__table__  # type: ignore[attr-defined]
+_SALTS = VisitorSaltRow.__table__  # type: ignore[attr-defined]
+
+
+def visit_values(visit: Visit) -> dict[str, object]:
+    """A visit as a row mapping for a multi-row insert."""
+    values = asdict(visit)
+    values["kind"] = visit.kind.value
+    return values
+
+
+class SqlVisitStore:
+    """Visit batches in one transaction each; the unit the group committer writes."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def write_batch(self, visits: Sequence[Visit]) -> None:
+        """Insert the visits of one batch atomically."""
+        if not visits:
+            return
+        async with self._engine.begin() as connection:
+            await connection.execute(insert(_VISITS), [visit_values(v) for v in visits])
+
+    async def recent_previews(self, link_id: int, *, since: datetime) -> dict[str, datetime]:
+        """Each channel whose preview fetcher fetched this link since `since`, with the last time."""
+        query = (
+            select(_VISITS.c.channel, func.max(_VISITS.c.at))
+            .where(_VISITS.c.link_id == link_id, _VISITS.c.kind == "preview", _VISITS.c.at >= since)
+            .group_by(_VISITS.c.channel)
+        )
+        async with self._engine.connect() as connection:
+            return {str(channel): at for channel, at in (await connection.execute(query)).all()}
+
+    async def salt_for(self, day: date) -> str:
+        """The salt of `day`, created by whichever process asks first; older ones are deleted."""
+        key = day.isoformat()
+        values = {"day": key, "salt": secrets.token_hex(32)}
+        async with self._engine.begin() as connection:
+            dialect = connection.dialect.name
+            statement = pg_insert(_SALTS) if dialect == "postgresql" else sqlite_insert(_SALTS)
+            await connection.execute(statement.values(values).on_conflict_do_nothing())
+            await connection.execute(
+                delete(_SALTS).where(_SALTS.c.day < (day - timedelta(days=1)).isoformat())
+            )
+            salt = (await connection.execute(select(_SALTS.c.salt).where(_SALTS.c.day == key))).scalar_one()
+        return str(salt)

@@ -1,0 +1,114 @@
+"""The redirect use case: resolve a slug, decide its answer, record the visit.
+
+Transport-free: the aiohttp handler turns a request into `VisitRequest`
+and this object's `Outcome` back into a response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from tracking.core.attribution import VisitKind
+from tracking.core.links import LinkState
+from tracking.core.slugs import looks_like_slug
+from tracking.core.tagging import merge_query
+from tracking.core.visits import Visit, VisitBuilder, VisitRequest
+from tracking.link_cache import CachedLink, LinkCache
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What to answer: a status, and the Location for redirects."""
+
+    status: int
+    location: str | None = None
+    reason: str = ""
+
+
+NOT_FOUND = Outcome(404, reason="no link has this address")
+
+
+class DailySalts:
+    """The visitor-hash salt of each UTC day, fetched once per day per process."""
+
+    def __init__(self, fetch: Callable[[date], Awaitable[str]]) -> None:
+        self._fetch = fetch
+        self._day: date | None = None
+        self._salt = ""
+
+    async def for_day(self, day: date) -> str:
+        """The salt for `day`; only the first request of a day waits for the database."""
+        if day != self._day:
+            self._salt = await self._fetch(day)
+            self._day = day
+        return self._salt
+
+
+class Tracker:
+    """Answers `GET|HEAD /{slug}` and records the visit before the redirect is sent."""
+
+    def __init__(
+        self,
+        *,
+        cache: LinkCache,
+        builder: VisitBuilder,
+        record: Callable[[Visit], Awaitable[None]],
+        reserve_click: Callable[[int], Awaitable[bool]],
+        salts: DailySalts,
+        clock: Callable[[], datetime],
+        redirect_status: int = 302,
+        preview_window: timedelta = timedelta(hours=24),
+    ) -> None:
+        self._cache = cache
+        self._builder = builder
+        self._record = record
+        self._reserve_click = reserve_click
+        self._salts = salts
+        self._clock = clock
+        self._redirect_status = redirect_status
+        self._preview_window = preview_window
+
+    async def visit(self, slug: str, request: VisitRequest, query_string: str = "") -> Outcome:
+        """Resolve, record and answer one request to a short link."""
+        if not looks_like_slug(slug):
+            return NOT_FOUND
+        entry = await self._cache.get(slug)
+        link = entry.link
+        if link is None:
+            return NOT_FOUND
+        now = self._clock()
+        state = link.state(now)
+        if state is not LinkState.ACTIVE:
+            return _gone(state)
+        visit = self._builder.build(
+            request,
+            link,
+            at=now,
+            salt=await self._salts.for_day(now.date()),
+            recent_preview_channels=self._recent_previews(entry, now),
+        )
+        limited = visit.kind is VisitKind.CLICK and link.max_clicks is not None
+        if limited and not await self._reserve_click(link.id):
+            self._cache.update_link(slug, replace(link, clicks=link.max_clicks or 0))
+            return _gone(LinkState.EXHAUSTED)
+        await self._record(visit)
+        if visit.kind is VisitKind.PREVIEW:
+            entry.previews[visit.channel] = now
+        return Outcome(self._redirect_status, merge_query(link.tagged_target, query_string))
+
+    def _recent_previews(self, entry: CachedLink, now: datetime) -> frozenset[str]:
+        if not entry.previews:
+            return frozenset()
+        since = now - self._preview_window
+        return frozenset(channel for channel, seen in entry.previews.items() if seen >= since)
+
+
+def _gone(state: LinkState) -> Outcome:
+    reasons = {
+        LinkState.DISABLED: "this link has been disabled",
+        LinkState.EXPIRED: "this link has expired",
+        LinkState.EXHAUSTED: "this link has reached its click limit",
+    }
+    return Outcome(410, reason=reasons[state])

@@ -1,0 +1,1 @@
+"""The HTTP adapter (aiohttp): translates requests to the tracker and back."""

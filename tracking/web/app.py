@@ -1,0 +1,91 @@
+"""The tracker's aiohttp routes: redirects, health and the small visitor pages."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tracking.core.visits import VisitRequest
+from tracking.recording import RecorderUnavailable
+from tracking.tracker import Outcome, Tracker
+from tracking.web.pages import page
+
+log = logging.getLogger(__name__)
+
+TRACKER = web.AppKey("tracker", Tracker)
+ENGINE = web.AppKey("engine", AsyncEngine)
+COUNTRY_HEADER = web.AppKey("country_header", str)
+
+NO_STORE = "private, no-store"
+_TITLES = {404: "Link not found", 410: "Link no longer available", 503: "Try again in a moment"}
+
+
+def visit_request(request: web.Request, country_header: str) -> VisitRequest:
+    """The attribution-relevant parts of an aiohttp request."""
+    headers = request.headers
+    return VisitRequest(
+        method=request.method,
+        user_agent=headers.get("User-Agent", ""),
+        referrer=headers.get("Referer", ""),
+        peer_ip=request.remote or "",
+        forwarded_for=headers.get("X-Forwarded-For", ""),
+        do_not_track=headers.get("DNT") == "1" or headers.get("Sec-GPC") == "1",
+        country=headers.get(country_header, "") if country_header else "",
+    )
+
+
+def _response(outcome: Outcome, method: str) -> web.Response:
+    headers = {"Cache-Control": NO_STORE, "Referrer-Policy": "no-referrer-when-downgrade"}
+    if outcome.location is not None:
+        headers["Location"] = outcome.location
+        return web.Response(status=outcome.status, headers=headers)
+    title = _TITLES.get(outcome.status, "Lantern")
+    body = "" if method == "HEAD" else page(title, outcome.reason.capitalize() + ".")
+    return web.Response(status=outcome.status, text=body, content_type="text/html", headers=headers)
+
+
+async def redirect(request: web.Request) -> web.Response:
+    """GET|HEAD /{slug}: the hot path."""
+    tracker = request.app[TRACKER]
+    try:
+        outcome = await tracker.visit(
+            request.match_info["slug"],
+            visit_request(request, request.app[COUNTRY_HEADER]),
+            request.rel_url.raw_query_string,
+        )
+    except RecorderUnavailable as error:
+        log.warning("visit not recorded: %s", error)
+        outcome = Outcome(503, reason="the link service is busy")
+        response = _response(outcome, request.method)
+        response.headers["Retry-After"] = "1"
+        return response
+    return _response(outcome, request.method)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Healthy when the database answers."""
+    try:
+        async with request.app[ENGINE].connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError) as error:
+        return web.json_response({"status": "unavailable", "database": str(error)[:200]}, status=503)
+    return web.json_response({"status": "ok", "database": "ok"})
+
+
+async def home(_request: web.Request) -> web.Response:
+    """A plain landing page, so the origin itself does not 404."""
+    return web.Response(
+        text=page("Lantern", "Short links that show where private shares go."),
+        content_type="text/html",
+    )
+
+
+def add_tracker_routes(app: web.Application) -> None:
+    """Register the tracker's routes; the slug route goes last so others win."""
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/", home)
+    app.router.add_get("/{slug}", redirect)
