@@ -7,11 +7,12 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
 import click
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from tracking.core.errors import LanternError
 from tracking.core.links import SharerRef
@@ -50,6 +51,14 @@ def run(coroutine_factory: Callable[[], Awaitable[T]]) -> T:
         fail(error.message)
     except OSError as error:
         fail(f"cannot reach the database: {error}")
+    except SQLAlchemyError as error:
+        first_line = str(error.orig if isinstance(error, DBAPIError) else error).splitlines()[0]
+        hint = (
+            " (has `lantern db upgrade` been run?)"
+            if "no such table" in first_line or ("does not exist" in first_line)
+            else ""
+        )
+        fail(f"database error: {first_line[:300]}{hint}")
 
 
 def parse_when(value: str | None) -> datetime | None:
@@ -87,8 +96,8 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
 
     from lantern.composition import build_app
 
-    host = host or settings.host
-    port = port or settings.port
+    host = host if host is not None else settings.host
+    port = port if port is not None else settings.port
     click.echo(f"Lantern serving on http://{host}:{port} (short links: {settings.base_url})", err=True)
     web.run_app(build_app(settings), host=host, port=port, access_log=None, print=None, shutdown_timeout=10.0)
 
@@ -179,6 +188,59 @@ def links_disable(settings: Settings, slug: str) -> None:
 def links_enable(settings: Settings, slug: str) -> None:
     """Make a disabled SLUG redirect again."""
     _set_disabled(settings, slug, disabled=False)
+
+
+@main.command()
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=1),
+    required=True,
+    metavar="DAYS",
+    help="Delete raw visits older than this many days.",
+)
+@click.pass_obj
+def prune(settings: Settings, days: int) -> None:
+    """Delete old raw visits; counts (roll-ups) are kept, unique visitors before then are not."""
+    from lantern.composition import database, utc_now
+    from tracking.storage.maintenance import prune_visits
+
+    before = utc_now() - timedelta(days=days)
+
+    async def go() -> int:
+        async with database(settings) as engine:
+            return await prune_visits(engine, before=before)
+
+    click.echo(f"deleted {run(go)} raw visits older than {before:%Y-%m-%d %H:%M} UTC; counts are kept")
+
+
+@main.command()
+@click.option("--since", default=None, help="Only visits from this date (ISO-8601); default all.")
+@click.pass_obj
+def reclassify(settings: Settings, since: str | None) -> None:
+    """Re-apply the current attribution rules to stored visits, so history improves with the rules."""
+    from lantern.composition import build_classifier, database
+    from tracking.storage.maintenance import Reclassifier, ReclassifyReport
+
+    start = parse_when(since)
+
+    async def go() -> ReclassifyReport:
+        async with database(settings) as engine:
+            job = Reclassifier(
+                engine,
+                classifier=build_classifier(settings),
+                tz=settings.zone,
+                window=timedelta(hours=settings.preview_window_hours),
+            )
+            total = await job.count(start)
+            with click.progressbar(length=total, label="re-classifying visits", file=sys.stderr) as bar:
+                return await job.run(start, bar.update)
+
+    report = run(go)
+    click.echo(
+        f"examined {report.examined} visits: {report.changed} changed, "
+        f"{report.skipped} skipped (private or stored without a user agent)"
+    )
 
 
 @main.group()

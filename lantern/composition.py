@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tracking.core.attribution import Classifier
 from tracking.core.shortening import Shortener
-from tracking.core.urls import HostPolicy, canonical_host
+from tracking.core.urls import HostPolicy
 from tracking.core.visits import PrivacyPolicy, Visit, VisitBuilder, parse_networks
 from tracking.link_cache import CachedLink, LinkCache
 from tracking.recording import GroupCommitter
@@ -52,6 +52,11 @@ def host_policy(settings: Settings) -> HostPolicy:
     return HostPolicy.build([settings.base_url], settings.denied_domains)
 
 
+def build_classifier(settings: Settings) -> Classifier:
+    """The attribution classifier; referrers from Lantern's own host never count as a channel."""
+    return Classifier(own_hosts=host_policy(settings).own_hosts)
+
+
 def build_shortener(settings: Settings, links: SqlLinkRepository) -> Shortener:
     """The shorten use case wired to storage."""
     return Shortener(repo=links, policy=host_policy(settings), base_url=settings.base_url, clock=utc_now)
@@ -74,7 +79,7 @@ async def container(settings: Settings) -> AsyncIterator[Container]:
     """Build every part, start the visit writer, and stop it (draining) at the end."""
     async with database(settings) as engine:
         links = SqlLinkRepository(engine, clock=utc_now)
-        visits = SqlVisitStore(engine)
+        visits = SqlVisitStore(engine, tz=settings.zone)
         window = timedelta(hours=settings.preview_window_hours)
 
         async def load(slug: str) -> CachedLink:
@@ -88,9 +93,7 @@ async def container(settings: Settings) -> AsyncIterator[Container]:
             visits.write_batch, max_pending=settings.visit_queue_limit
         )
         builder = VisitBuilder(
-            classifier=Classifier(
-                own_hosts=frozenset({canonical_host(h) for h in host_policy(settings).own_hosts})
-            ),
+            classifier=build_classifier(settings),
             privacy=PrivacyPolicy(
                 store_ip=settings.store_ip,
                 store_user_agent=settings.store_user_agent,

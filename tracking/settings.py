@@ -52,14 +52,14 @@ class Settings(BaseSettings):
     country_header: str = Field(
         "", description="Request header holding the visitor's country code, e.g. CF-IPCountry."
     )
-    link_cache_size: int = Field(100_000, ge=0, description="Links kept in each process's cache.")
+    link_cache_size: int = Field(100_000, ge=1, description="Links kept in each process's cache.")
     link_cache_ttl: float = Field(
         5.0, ge=0, description="Seconds a cached link is trusted before it is read again."
     )
     visit_queue_limit: int = Field(
         50_000, ge=100, description="Visits waiting for the database before new ones get 503."
     )
-    db_pool_size: int = Field(10, ge=1, description="Connections per process (PostgreSQL).")
+    db_pool_size: int = Field(10, ge=1, description="Most database connections per process (PostgreSQL).")
     store_ip: bool = Field(True, description="Keep the truncated IP (/24, /48) of each visit.")
     store_user_agent: bool = Field(True, description="Keep the raw user agent of each visit.")
     store_referrer: bool = Field(True, description="Keep the referrer of each visit.")

@@ -200,3 +200,22 @@ def test_sigterm_drains_in_flight_visits(env: dict[str, str], server: subprocess
     assert server.wait(timeout=20) == 0 or server.returncode in (0, -signal.SIGTERM)
     assert redirects > 0
     assert len(stored_visits(env)) >= redirects
+
+
+def test_prune_and_reclassify_commands(env: dict[str, str], server: subprocess.Popen[str]) -> None:
+    slug = json.loads(lantern(env, "shorten", "https://example.com/", "--json").stdout)["slug"]
+    short = f"{env['LANTERN_BASE_URL']}/{slug}"
+    subprocess.run(["curl", "-s", "-A", "WhatsApp/2.23.20.0 A", short], check=True, capture_output=True)
+    subprocess.run(
+        ["curl", "-s", "-A", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", short],
+        check=True,
+        capture_output=True,
+    )
+    done = lantern(env, "reclassify", "--since", "2020-01-01")
+    assert done.returncode == 0, done.stderr
+    assert "examined 2 visits: 0 changed, 0 skipped" in done.stdout
+    assert lantern(env, "prune", "--older-than", "0").returncode != 0  # DAYS must be at least 1
+    done = lantern(env, "prune", "--older-than", "30")
+    assert done.returncode == 0, done.stderr
+    assert "deleted 0 raw visits" in done.stdout
+    assert len(stored_visits(env)) == 2

@@ -3,67 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import pytest
 from aiohttp import ClientSession, web
-from aiohttp.test_utils import TestServer
-from sqlalchemy import select
 from yarl import URL
 
 from lantern.composition import CONTAINER, Container, build_app
+from tests.web.conftest import BROWSER, Running, ServerFactory
 from tracking.core.shortening import ShortenRequest
 from tracking.settings import Settings
-from tracking.storage.tables import VisitRow
-
-BROWSER = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36"
-)
-
-ServerFactory = Callable[..., Awaitable[TestServer]]
-
-
-class Running:
-    """A started Lantern: its base URL, container and an HTTP client that never follows redirects."""
-
-    def __init__(self, server: TestServer, client: ClientSession) -> None:
-        self.server = server
-        self.client = client
-        self.container: Container = server.app[CONTAINER]
-
-    def url(self, path: str) -> str:
-        return str(self.server.make_url(path))
-
-    async def shorten(self, url: str, **kwargs: Any) -> str:
-        result = await self.container.shortener.shorten(ShortenRequest(url, **kwargs))
-        return result.link.slug
-
-    async def visits(self) -> list[VisitRow]:
-        async with self.container.engine.connect() as connection:
-            rows = await connection.execute(select(VisitRow).order_by(VisitRow.id))  # type: ignore[arg-type]
-            return list(rows.all())  # type: ignore[arg-type]
-
-
-@pytest.fixture
-async def lantern(
-    clean_env: None, database_url: str, aiohttp_server: ServerFactory
-) -> AsyncIterator[Running]:
-    settings = Settings(
-        database_url=database_url, trusted_proxies=("10.9.0.0/16",), country_header="CF-IPCountry"
-    )
-    if not settings.is_sqlite:
-        from tracking.storage import migrate
-        from tracking.storage.engine import create_engine
-
-        engine = create_engine(database_url)
-        await migrate.upgrade(engine)
-        await engine.dispose()
-    server = await aiohttp_server(build_app(settings))
-    async with ClientSession(headers={"User-Agent": BROWSER}) as client:
-        yield Running(server, client)
 
 
 async def test_redirect_goes_to_the_tagged_target_and_stores_the_visit(lantern: Running) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, ForeignKey, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -84,3 +84,57 @@ class VisitorSaltRow(SQLModel, table=True):
 
     day: str = Field(primary_key=True, max_length=10)
     salt: str = Field(max_length=64)
+
+
+class RollupHourlyRow(SQLModel, table=True):
+    """Visits per UTC hour, link, kind and channel (for periods shorter than a day)."""
+
+    __tablename__ = "rollup_hourly"
+    __table_args__ = (Index("ix_rollup_hourly_hour", "hour"),)
+
+    link_id: int = Field(primary_key=True)
+    hour: datetime = Field(sa_column=Column(UtcDateTime(), primary_key=True))
+    kind: str = Field(primary_key=True, max_length=8)
+    channel: str = Field(primary_key=True, max_length=32)
+    visits: int = 0
+
+
+class RollupDailyRow(SQLModel, table=True):
+    """Visits per local day (LANTERN_TIMEZONE), link, kind and channel: what most answers read."""
+
+    __tablename__ = "rollup_daily"
+    __table_args__ = (Index("ix_rollup_daily_day", "day", "kind"),)
+
+    link_id: int = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    kind: str = Field(primary_key=True, max_length=8)
+    channel: str = Field(primary_key=True, max_length=32)
+    visits: int = 0
+
+
+class RollupDimensionRow(SQLModel, table=True):
+    """Visits per local day, link, kind, channel and one value of country, device or browser."""
+
+    __tablename__ = "rollup_daily_dimensions"
+    __table_args__ = (Index("ix_rollup_dims_day", "dimension", "day"),)
+
+    link_id: int = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    kind: str = Field(primary_key=True, max_length=8)
+    channel: str = Field(primary_key=True, max_length=32)
+    dimension: str = Field(primary_key=True, max_length=16)
+    value: str = Field(primary_key=True, max_length=64)
+    visits: int = 0
+
+
+class ApiKeyRow(SQLModel, table=True):
+    """An API key: only its SHA-256 is kept; the key itself is shown once at creation."""
+
+    __tablename__ = "api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=16)
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    revoked: bool = False

@@ -57,10 +57,10 @@ async def redirect(request: web.Request) -> web.Response:
             visit_request(request, request.app[COUNTRY_HEADER]),
             request.rel_url.raw_query_string,
         )
-    except RecorderUnavailable as error:
-        log.warning("visit not recorded: %s", error)
-        outcome = Outcome(503, reason="the link service is busy")
-        response = _response(outcome, request.method)
+    except (RecorderUnavailable, SQLAlchemyError, OSError) as error:
+        # No redirect without its stored visit: the visitor retries instead.
+        log.warning("visit not recorded, answering 503: %s", error)
+        response = _response(Outcome(503, reason="the link service is busy"), request.method)
         response.headers["Retry-After"] = "1"
         return response
     return _response(outcome, request.method)

@@ -1,0 +1,1 @@
+"""The question language shared by the bots, the CLI and the API."""
