@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -98,8 +99,23 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
 
     host = host if host is not None else settings.host
     port = port if port is not None else settings.port
+    app = build_app(settings)
+    app.on_startup.append(_tune_gc)
     click.echo(f"Lantern serving on http://{host}:{port} (short links: {settings.base_url})", err=True)
-    web.run_app(build_app(settings), host=host, port=port, access_log=None, print=None, shutdown_timeout=10.0)
+    web.run_app(app, host=host, port=port, access_log=None, print=None, shutdown_timeout=10.0)
+
+
+async def _tune_gc(_app: object) -> None:
+    """Keep full garbage collections off the redirect path.
+
+    Everything alive after start-up (rule tables, parsers, SQLAlchemy's
+    metadata) lives as long as the process; frozen, a full collection no
+    longer walks it. Unfrozen, those walks were 50-70 ms pauses that made
+    the redirect's p99 latency.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 50)
 
 
 @main.command()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
+from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tracking.core.attribution import Classifier
@@ -21,6 +22,7 @@ from tracking.settings import Settings
 from tracking.storage import migrate
 from tracking.storage.engine import create_engine
 from tracking.storage.links import SqlLinkRepository
+from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, Tracker
 from tracking.web import app as tracker_web
@@ -62,6 +64,14 @@ def build_shortener(settings: Settings, links: SqlLinkRepository) -> Shortener:
     return Shortener(repo=links, policy=host_policy(settings), base_url=settings.base_url, clock=utc_now)
 
 
+def sqlite_path(database_url: str) -> str | None:
+    """The file of an SQLite URL (None for PostgreSQL or an in-memory database)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return url.database
+
+
 @asynccontextmanager
 async def database(settings: Settings, *, upgrade: bool | None = None) -> AsyncIterator[AsyncEngine]:
     """An engine for the configured database; SQLite is migrated on open unless told otherwise."""
@@ -89,8 +99,11 @@ async def container(settings: Settings) -> AsyncIterator[Container]:
             return CachedLink(link, await visits.recent_previews(link.id, since=utc_now() - window))
 
         cache = LinkCache(load, size=settings.link_cache_size, ttl=settings.link_cache_ttl)
+        sqlite_file = sqlite_path(settings.database_url)
+        sqlite_writer = SqliteVisitWriter(sqlite_file, tz=settings.zone) if sqlite_file else None
         committer: GroupCommitter[Visit] = GroupCommitter(
-            visits.write_batch, max_pending=settings.visit_queue_limit
+            sqlite_writer.write_batch if sqlite_writer else visits.write_batch,
+            max_pending=settings.visit_queue_limit,
         )
         builder = VisitBuilder(
             classifier=build_classifier(settings),
@@ -111,6 +124,10 @@ async def container(settings: Settings) -> AsyncIterator[Container]:
             redirect_status=settings.redirect_status,
             preview_window=window,
         )
+        builder.warm_up()
+        if sqlite_writer is not None:
+            await sqlite_writer.start()
+
         await committer.start()
         try:
             yield Container(
@@ -125,6 +142,8 @@ async def container(settings: Settings) -> AsyncIterator[Container]:
             )
         finally:
             await committer.stop()
+            if sqlite_writer is not None:
+                await sqlite_writer.close()
             log.info(
                 "visit writer stopped after %d visits in %d batches",
                 committer.items_written,

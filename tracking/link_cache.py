@@ -1,7 +1,10 @@
 """The in-process link cache in front of the database, on the redirect hot path.
 
 Bounded (LRU) and time-limited, so a link changed by another process is
-seen within the time-to-live; unknown slugs are remembered briefly so a
+seen within the time-to-live. Past half its life an entry is reloaded in
+the background while it keeps being served, so a busy link never makes
+its visitors wait for the database; unknown slugs are remembered briefly so a
+
 flood of bad slugs does not reach the database; concurrent misses for one
 slug share a single query.
 """
@@ -9,14 +12,17 @@ slug share a single query.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from cachetools import TLRUCache
+from cachetools import LRUCache
 
 from tracking.core.links import Link
+
+log = logging.getLogger(__name__)
 
 #: Unknown slugs are cached for this long at most (a link made elsewhere shows up fast).
 NEGATIVE_TTL = 1.0
@@ -30,6 +36,12 @@ class CachedLink:
     previews: dict[str, datetime] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class _Slot:
+    entry: CachedLink
+    loaded_at: float
+
+
 LoadLink = Callable[[str], Awaitable[CachedLink]]
 
 
@@ -41,23 +53,43 @@ class LinkCache:
     ) -> None:
         self._load = load
         self._ttl = ttl
-        self._entries: TLRUCache[str, CachedLink] = TLRUCache(
-            maxsize=max(size, 1), ttu=self._expiry, timer=clock
-        )
+        self._clock = clock
+        self._slots: LRUCache[str, _Slot] = LRUCache(maxsize=max(size, 1))
         self._loading: dict[str, asyncio.Future[CachedLink]] = {}
+        self._refreshing: set[asyncio.Task[CachedLink]] = set()
         self.hits = 0
         self.misses = 0
 
-    def _expiry(self, _slug: str, entry: CachedLink, now: float) -> float:
-        return now + (self._ttl if entry.link is not None else min(self._ttl, NEGATIVE_TTL))
-
     async def get(self, slug: str) -> CachedLink:
-        """The cached entry for `slug`, loading it once if absent or stale."""
-        entry = self._entries.get(slug)
-        if entry is not None:
-            self.hits += 1
-            return entry
+        """The entry for `slug`: cached, stale while a reload runs, or loaded now."""
+        slot = self._slots.get(slug)
+        if slot is not None:
+            age = self._clock() - slot.loaded_at
+            if slot.entry.link is None:
+                if age < min(self._ttl, NEGATIVE_TTL):
+                    self.hits += 1
+                    return slot.entry
+            elif age < self._ttl:
+                self.hits += 1
+                if age >= self._ttl / 2:
+                    self._refresh(slug)  # refresh ahead: busy links never wait for a reload
+                return slot.entry
         self.misses += 1
+        return await self._load_once(slug)
+
+    def _refresh(self, slug: str) -> None:
+        if slug in self._loading:
+            return
+        task = asyncio.create_task(self._load_once(slug), name=f"reload-link-{slug}")
+        self._refreshing.add(task)
+        task.add_done_callback(self._refresh_done)
+
+    def _refresh_done(self, task: asyncio.Task[CachedLink]) -> None:
+        self._refreshing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("reloading a cached link failed; serving it stale: %s", task.exception())
+
+    async def _load_once(self, slug: str) -> CachedLink:
         pending = self._loading.get(slug)
         if pending is not None:
             return await asyncio.shield(pending)
@@ -67,24 +99,24 @@ class LinkCache:
             entry = await self._load(slug)
         except BaseException as error:
             future.set_exception(error)
-            future.exception()
+            future.exception()  # retrieved here; waiters re-raise it
             raise
         finally:
             del self._loading[slug]
         if self._ttl > 0:
-            self._entries[slug] = entry
+            self._slots[slug] = _Slot(entry, self._clock())
         future.set_result(entry)
         return entry
 
     def forget(self, slug: str) -> None:
         """Drop a slug so its next request reads the database (after a change made here)."""
-        self._entries.pop(slug, None)
+        self._slots.pop(slug, None)
 
     def update_link(self, slug: str, link: Link) -> None:
         """Replace the cached link (e.g. after its click limit was reached)."""
-        entry = self._entries.get(slug)
-        if entry is not None:
-            self._entries[slug] = replace(entry, link=link)
+        slot = self._slots.get(slug)
+        if slot is not None:
+            slot.entry = replace(slot.entry, link=link)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._slots)

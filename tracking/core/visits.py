@@ -125,6 +125,12 @@ class VisitBuilder:
         self._privacy = privacy
         self._trusted = tuple(trusted_proxies)
 
+    def warm_up(self) -> None:
+        """Compile the rule and parser regexes now, not on the first visitor's request."""
+        sample = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
+        self._classifier.classify(VisitSignals("GET", sample, "https://example.com/", None))
+        describe_device(sample)
+
     def build(
         self,
         request: VisitRequest,

@@ -53,7 +53,7 @@ class VisitRow(SQLModel, table=True):
 
     __tablename__ = "visits"
     __table_args__ = (
-        Index("ix_visits_link_at", "link_id", "at"),
+        Index("ix_visits_link_kind_at", "link_id", "kind", "at"),
         Index("ix_visits_at", "at"),
     )
 

@@ -132,13 +132,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.create_index('ix_visits_at', ['at'], unique=False)
-        batch_op.create_index('ix_visits_link_at', ['link_id', 'at'], unique=False)
+        batch_op.create_index('ix_visits_link_kind_at', ['link_id', 'kind', 'at'], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('visits', schema=None) as batch_op:
-        batch_op.drop_index('ix_visits_link_at')
+        batch_op.drop_index('ix_visits_link_kind_at')
+
         batch_op.drop_index('ix_visits_at')
 
     op.drop_table('visits')

@@ -1,0 +1,103 @@
+"""The SQLite visit writer: one thread, one connection, one hop per batch.
+
+Through aiosqlite a batch costs several round trips between the event loop
+and the driver's thread, each waiting for a busy loop; here the whole
+transaction runs in the writer thread, so the redirects waiting on it are
+released as soon as SQLite commits. Checkpoints (the only fsyncs under WAL
+with synchronous=NORMAL) run in a second thread so no batch waits on one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from zoneinfo import ZoneInfo
+
+from tracking.core.visits import Visit
+from tracking.storage.engine import SQLITE_BUSY_TIMEOUT_MS
+from tracking.storage.visit_sql import batch_statements
+
+log = logging.getLogger(__name__)
+
+#: Seconds between background checkpoints.
+CHECKPOINT_INTERVAL = 1.0
+#: Pages after which the writer checkpoints by itself, should the background task fall behind.
+AUTOCHECKPOINT_PAGES = 20_000
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
+    )
+    connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
+    return connection
+
+
+class SqliteVisitWriter:
+    """Writes visit batches (raw rows and roll-ups) to an SQLite file from its own thread."""
+
+    def __init__(self, path: str, *, tz: ZoneInfo) -> None:
+        self._path = path
+        self._tz = tz
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="lantern-sqlite-writer")
+        self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="lantern-sqlite-checkpoint")
+        self._connection: sqlite3.Connection | None = None
+        self._checkpoint_connection: sqlite3.Connection | None = None
+        self._checkpoint_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Open the connections and start background checkpoints."""
+        loop = asyncio.get_running_loop()
+        self._connection = await loop.run_in_executor(self._writer, _connect, self._path)
+        self._checkpoint_connection = await loop.run_in_executor(self._checkpointer, _connect, self._path)
+        self._checkpoint_task = asyncio.create_task(self._checkpoints(), name="sqlite-checkpoints")
+
+    async def write_batch(self, visits: Sequence[Visit]) -> None:
+        """Commit one batch in a single transaction, in the writer thread."""
+        await asyncio.get_running_loop().run_in_executor(self._writer, self._write, visits)
+
+    def _write(self, visits: Sequence[Visit]) -> None:
+        connection = self._connection
+        assert connection is not None, "start() first"
+        statements = batch_statements("sqlite", visits, self._tz)
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for sql, rows in statements:
+                connection.executemany(sql, rows)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    async def _checkpoints(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(CHECKPOINT_INTERVAL)
+            try:
+                await loop.run_in_executor(self._checkpointer, self._checkpoint)
+            except sqlite3.Error as error:
+                log.warning("background checkpoint failed: %s", error)
+
+    def _checkpoint(self) -> None:
+        assert self._checkpoint_connection is not None
+        self._checkpoint_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    async def close(self) -> None:
+        """Stop checkpoints and close both connections (after the last batch)."""
+        if self._checkpoint_task is not None:
+            self._checkpoint_task.cancel()
+            await asyncio.gather(self._checkpoint_task, return_exceptions=True)
+        loop = asyncio.get_running_loop()
+        for executor, connection in (
+            (self._writer, self._connection),
+            (self._checkpointer, self._checkpoint_connection),
+        ):
+            if connection is not None:
+                await loop.run_in_executor(executor, connection.close)
+            executor.shutdown(wait=True)
