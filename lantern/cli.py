@@ -259,6 +259,98 @@ def reclassify(settings: Settings, since: str | None) -> None:
     )
 
 
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--chart",
+    "chart_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write a PNG chart of the breakdown or series to this file.",
+)
+@click.option("--as-of", "as_of", default=None, help="Answer as if it were this moment (ISO-8601).")
+@click.pass_obj
+def stats(
+    settings: Settings, question: str, as_json: bool, chart_file: str | None, as_of: str | None
+) -> None:
+    """Answer a question such as "clicks from messaging this week"."""
+    from lantern.composition import build_stats, database, utc_now
+    from tracking.core.questions.model import Answer, QuestionNotUnderstood
+    from tracking.core.questions.parser import parse_question
+    from tracking.core.questions.render import answer_to_json, render_text
+
+    now = parse_when(as_of) or utc_now()
+    try:
+        interpretation = parse_question(question, now=now, tz=settings.zone)
+    except QuestionNotUnderstood as error:
+        fail(explain_not_understood(error))
+
+    async def go() -> Answer:
+        async with database(settings) as engine:
+            return await build_stats(settings, engine).answer(interpretation, now=now)
+
+    answer = run(go)
+    if chart_file is not None:
+        if not answer.rows:
+            fail("this answer has no breakdown or series to chart; ask e.g. 'clicks by day this week'")
+        from tracking.charts import render_chart
+
+        with open(chart_file, "wb") as out:
+            out.write(render_chart(answer))
+    click.echo(json.dumps(answer_to_json(answer), indent=2) if as_json else render_text(answer))
+
+
+def explain_not_understood(error: Exception) -> str:
+    """The parser's message, what it understood, and questions it can answer, on one line each."""
+    from tracking.core.questions.model import QuestionNotUnderstood
+
+    assert isinstance(error, QuestionNotUnderstood)
+    lines = [error.message]
+    if error.understood:
+        lines.append("understood: " + ", ".join(error.understood))
+    lines.append("try: " + " · ".join(f'"{s}"' for s in error.suggestions))
+    return "\n  ".join(lines)
+
+
+@main.group("api-key")
+def api_key() -> None:
+    """API keys for the HTTP API (bearer tokens)."""
+
+
+@api_key.command("create")
+@click.argument("name")
+@click.pass_obj
+def api_key_create(settings: Settings, name: str) -> None:
+    """Create a key named NAME and print it once; only its hash is stored."""
+    from lantern.composition import database, utc_now
+    from tracking.storage.api_keys import SqlApiKeys
+
+    async def go() -> str:
+        async with database(settings) as engine:
+            return await SqlApiKeys(engine, clock=utc_now).create(name)
+
+    key = run(go)
+    click.echo(key)
+    click.echo(f"API key {name!r} created. It is shown only this once: store it now.", err=True)
+
+
+@api_key.command("revoke")
+@click.argument("name")
+@click.pass_obj
+def api_key_revoke(settings: Settings, name: str) -> None:
+    """Make the key named NAME stop working."""
+    from lantern.composition import database, utc_now
+    from tracking.storage.api_keys import SqlApiKeys
+
+    async def go() -> None:
+        async with database(settings) as engine:
+            await SqlApiKeys(engine, clock=utc_now).revoke(name)
+
+    run(go)
+    click.echo(f"API key {name!r} revoked")
+
+
 @main.group()
 def db() -> None:
     """Database schema."""

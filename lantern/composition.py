@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,15 +19,22 @@ from tracking.core.visits import PrivacyPolicy, Visit, VisitBuilder, parse_netwo
 from tracking.link_cache import CachedLink, LinkCache
 from tracking.recording import GroupCommitter
 from tracking.settings import Settings
+from tracking.stats import StatsService
 from tracking.storage import migrate
+from tracking.storage.api_keys import SqlApiKeys
 from tracking.storage.engine import create_engine
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.sqlite_writer import SqliteVisitWriter
+from tracking.storage.stats import SqlStatsReader
 from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, Tracker
+from tracking.web import api
 from tracking.web import app as tracker_web
 
 log = logging.getLogger(__name__)
+
+
+Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
@@ -44,6 +51,7 @@ class Container:
     links: SqlLinkRepository
     visits: SqlVisitStore
     shortener: Shortener
+    stats: StatsService
     cache: LinkCache
     committer: GroupCommitter[Visit]
     tracker: Tracker
@@ -59,9 +67,20 @@ def build_classifier(settings: Settings) -> Classifier:
     return Classifier(own_hosts=host_policy(settings).own_hosts)
 
 
-def build_shortener(settings: Settings, links: SqlLinkRepository) -> Shortener:
+def build_stats(settings: Settings, engine: AsyncEngine) -> StatsService:
+    """The stats use case wired to storage."""
+    links = SqlLinkRepository(engine)
+
+    async def link_id(slug: str) -> int | None:
+        link = await links.get_by_slug(slug)
+        return link.id if link else None
+
+    return StatsService(SqlStatsReader(engine), tz=settings.zone, resolve_link=link_id)
+
+
+def build_shortener(settings: Settings, links: SqlLinkRepository, clock: Clock = utc_now) -> Shortener:
     """The shorten use case wired to storage."""
-    return Shortener(repo=links, policy=host_policy(settings), base_url=settings.base_url, clock=utc_now)
+    return Shortener(repo=links, policy=host_policy(settings), base_url=settings.base_url, clock=clock)
 
 
 def sqlite_path(database_url: str) -> str | None:
@@ -85,10 +104,10 @@ async def database(settings: Settings, *, upgrade: bool | None = None) -> AsyncI
 
 
 @asynccontextmanager
-async def container(settings: Settings) -> AsyncIterator[Container]:
+async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator[Container]:
     """Build every part, start the visit writer, and stop it (draining) at the end."""
     async with database(settings) as engine:
-        links = SqlLinkRepository(engine, clock=utc_now)
+        links = SqlLinkRepository(engine, clock=clock)
         visits = SqlVisitStore(engine, tz=settings.zone)
         window = timedelta(hours=settings.preview_window_hours)
 
@@ -96,7 +115,7 @@ async def container(settings: Settings) -> AsyncIterator[Container]:
             link = await links.get_by_slug(slug)
             if link is None:
                 return CachedLink(None)
-            return CachedLink(link, await visits.recent_previews(link.id, since=utc_now() - window))
+            return CachedLink(link, await visits.recent_previews(link.id, since=clock() - window))
 
         cache = LinkCache(load, size=settings.link_cache_size, ttl=settings.link_cache_ttl)
         sqlite_file = sqlite_path(settings.database_url)
@@ -120,7 +139,7 @@ async def container(settings: Settings) -> AsyncIterator[Container]:
             record=committer.record,
             reserve_click=links.reserve_click,
             salts=DailySalts(visits.salt_for),
-            clock=utc_now,
+            clock=clock,
             redirect_status=settings.redirect_status,
             preview_window=window,
         )
@@ -135,7 +154,8 @@ async def container(settings: Settings) -> AsyncIterator[Container]:
                 engine=engine,
                 links=links,
                 visits=visits,
-                shortener=build_shortener(settings, links),
+                shortener=build_shortener(settings, links, clock),
+                stats=build_stats(settings, engine),
                 cache=cache,
                 committer=committer,
                 tracker=tracker,
@@ -154,18 +174,25 @@ async def container(settings: Settings) -> AsyncIterator[Container]:
 CONTAINER = web.AppKey("container", Container)
 
 
-def build_app(settings: Settings) -> web.Application:
+def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     """The aiohttp application: tracker routes now, API and bots as they are configured."""
     app = web.Application(client_max_size=64 * 1024)
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
-        async with container(settings) as built:
+        async with container(settings, clock) as built:
             app[CONTAINER] = built
             app[tracker_web.TRACKER] = built.tracker
             app[tracker_web.ENGINE] = built.engine
             app[tracker_web.COUNTRY_HEADER] = settings.country_header
+            app[api.API] = api.ApiContext(
+                shortener=built.shortener,
+                stats=built.stats,
+                verify_key=SqlApiKeys(built.engine, clock=clock).verify,
+                clock=clock,
+            )
             yield
 
     app.cleanup_ctx.append(lifetime)
+    app.add_subapp("/api/v1/", api.api_app())
     tracker_web.add_tracker_routes(app)
     return app

@@ -35,10 +35,14 @@ class SlugTaken(LanternError):
     code = "slug_taken"
 
 
-class LinkNotFound(LanternError):
-    """No link has that slug."""
+class NotFound(LanternError):
+    """The thing a user named does not exist."""
 
     code = "not_found"
+
+
+class LinkNotFound(NotFound):
+    """No link has that slug."""
 
 
 class ConfigError(LanternError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +13,7 @@ from sqlmodel import col
 
 from tracking.core.links import Link, NewLink, Sharer, SharerRef, handle_candidates
 from tracking.core.ports import DuplicateLink, SlugCollision
+from tracking.core.urls import canonical_host
 from tracking.storage.tables import LinkRow, SharerRow
 
 
@@ -80,6 +82,7 @@ class SqlLinkRepository:
             slug=link.slug,
             target=link.target,
             tagged_target=link.tagged_target,
+            target_host=canonical_host(urlsplit(link.target).hostname or ""),
             channel=link.channel,
             campaign=link.campaign,
             sharer_id=link.sharer_id,

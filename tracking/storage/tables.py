@@ -33,6 +33,8 @@ class LinkRow(SQLModel, table=True):
     slug: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     target: str = Field(max_length=2048)
     tagged_target: str = Field(max_length=4096)
+    target_host: str = Field(default="", max_length=253, index=True)  # without "www.", for "to example.com"
+
     channel: str | None = Field(default=None, max_length=32, index=True)
     campaign: str | None = Field(default=None, max_length=64, index=True)
     sharer_id: int | None = Field(

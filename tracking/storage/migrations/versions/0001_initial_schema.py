@@ -86,6 +86,7 @@ def upgrade() -> None:
     sa.Column('slug', sa.String(length=64), nullable=False),
     sa.Column('target', sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=False),
     sa.Column('tagged_target', sqlmodel.sql.sqltypes.AutoString(length=4096), nullable=False),
+    sa.Column('target_host', sqlmodel.sql.sqltypes.AutoString(length=253), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('campaign', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('sharer_id', sa.Integer(), nullable=True),
@@ -107,6 +108,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_links_channel'), ['channel'], unique=False)
         batch_op.create_index(batch_op.f('ix_links_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_links_sharer_id'), ['sharer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_links_target_host'), ['target_host'], unique=False)
 
     op.create_table('visits',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -144,7 +146,9 @@ def downgrade() -> None:
 
     op.drop_table('visits')
     with op.batch_alter_table('links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_links_target_host'))
         batch_op.drop_index(batch_op.f('ix_links_sharer_id'))
+
         batch_op.drop_index(batch_op.f('ix_links_created_at'))
         batch_op.drop_index(batch_op.f('ix_links_channel'))
         batch_op.drop_index(batch_op.f('ix_links_campaign'))

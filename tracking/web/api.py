@@ -1,0 +1,196 @@
+"""The HTTP API (/api/v1): create links and ask stats questions, behind bearer API keys."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from tracking.core.errors import InvalidInput, LanternError
+from tracking.core.links import SharerRef
+from tracking.core.questions.parser import parse_question
+from tracking.core.questions.render import answer_to_json
+from tracking.core.shortening import Shortener, ShortenRequest, ShortenResult
+from tracking.stats import StatsService
+from tracking.web.errors import error_response, json_error
+from tracking.web.openapi import openapi_document
+
+Verify = Callable[[str], Awaitable[str | None]]
+KEY_NAME = web.RequestKey("api_key_name", str)
+_LINK_FIELDS = {"url", "channel", "channels", "campaign", "slug", "sharer", "expires_at", "max_clicks"}
+
+
+@dataclass(frozen=True, slots=True)
+class ApiContext:
+    """What the API handlers need, built by the composition root."""
+
+    shortener: Shortener
+    stats: StatsService
+    verify_key: Verify
+    clock: Callable[[], datetime]
+
+
+API = web.AppKey("api", ApiContext)
+
+
+@web.middleware
+async def require_api_key(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Every /api/v1 route but the OpenAPI document needs `Authorization: Bearer <key>`."""
+    if request.path == "/api/v1/openapi.json":
+        return await handler(request)
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    verify = request.config_dict[API].verify_key
+    name = await verify(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
+    if name is None:
+        response = json_error(
+            401,
+            "unauthorized",
+            "a valid API key is required: Authorization: Bearer <key> "
+            "(create one with `lantern api-key create NAME`)",
+        )
+        response.headers["WWW-Authenticate"] = 'Bearer realm="lantern"'
+        return response
+    request[KEY_NAME] = name
+    return await handler(request)
+
+
+def _link_json(result: ShortenResult) -> dict[str, Any]:
+    link = result.link
+    return {
+        "slug": link.slug,
+        "short_url": result.short_url,
+        "target": link.tagged_target,
+        "original_url": link.target,
+        "channel": link.channel,
+        "campaign": link.campaign,
+        "created": result.created,
+        "expires_at": link.expires_at.isoformat() if link.expires_at else None,
+        "max_clicks": link.max_clicks,
+    }
+
+
+def _optional_str(body: dict[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(f"'{name}' must be a string")
+    return value
+
+
+def _shorten_request(body: dict[str, Any], key_name: str) -> tuple[ShortenRequest, list[str]]:
+    unknown = sorted(set(body) - _LINK_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(_LINK_FIELDS))}"
+        )
+    url = _optional_str(body, "url")
+    if not url:
+        raise InvalidInput("'url' is required")
+    channels = body.get("channels") or []
+    if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
+        raise InvalidInput("'channels' must be a list of channel names")
+    max_clicks = body.get("max_clicks")
+    if max_clicks is not None and (not isinstance(max_clicks, int) or isinstance(max_clicks, bool)):
+        raise InvalidInput("'max_clicks' must be a whole number")
+    expires = _optional_str(body, "expires_at")
+    expires_at = None
+    if expires:
+        try:
+            expires_at = datetime.fromisoformat(expires)
+        except ValueError:
+            raise InvalidInput("'expires_at' must be an ISO-8601 date or time") from None
+        expires_at = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
+    sharer = _optional_str(body, "sharer")
+    request = ShortenRequest(
+        url=url.strip(),
+        channel=_optional_str(body, "channel"),
+        campaign=_optional_str(body, "campaign"),
+        slug=_optional_str(body, "slug"),
+        expires_at=expires_at,
+        max_clicks=max_clicks,
+        sharer=SharerRef("api", f"{key_name}:{sharer}"[:128], sharer[:256]) if sharer else None,
+    )
+    return request, channels
+
+
+async def create_links(request: web.Request) -> web.Response:
+    """POST /api/v1/links: one link, or one per channel with "channels"."""
+    if request.content_type != "application/json":
+        return json_error(
+            415, "unsupported_media_type", "send the link as JSON (Content-Type: application/json)"
+        )
+    try:
+        body = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError):
+        return json_error(400, "invalid_json", "the body is not valid JSON")
+    if not isinstance(body, dict):
+        return json_error(400, "invalid_json", 'the body must be a JSON object like {"url": "https://…"}')
+    shortener = request.config_dict[API].shortener
+    try:
+        shorten, channels = _shorten_request(body, request[KEY_NAME])
+        if channels:
+            results = await shortener.shorten_for_channels(shorten, channels)
+            status = 201 if any(r.created for r in results) else 200
+            return web.json_response({"links": [_link_json(r) for r in results]}, status=status)
+        result = await shortener.shorten(shorten)
+    except LanternError as error:
+        return error_response(error)
+    return web.json_response(_link_json(result), status=201 if result.created else 200)
+
+
+async def stats(request: web.Request) -> web.Response:
+    """GET /api/v1/stats?q=…[&as_of=…]: the answer as JSON, or as a PNG chart."""
+    question = request.query.get("q", "").strip()
+    if not question:
+        return json_error(
+            400, "invalid_input", "ask a question with ?q=, e.g. ?q=clicks+from+messaging+this+week"
+        )
+    now = request.config_dict[API].clock()
+    if "as_of" in request.query:
+        try:
+            now = datetime.fromisoformat(request.query["as_of"])
+        except ValueError:
+            return json_error(400, "invalid_input", "'as_of' must be an ISO-8601 date or time")
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    service = request.config_dict[API].stats
+    try:
+        interpretation = parse_question(question, now=now, tz=service.tz)
+        answer = await service.answer(interpretation, now=now)
+    except LanternError as error:
+        return error_response(error)
+    if _wants_png(request):
+        if not answer.rows:
+            return json_error(
+                406,
+                "no_chart",
+                "this answer has no breakdown or series to chart; ask e.g. "
+                "'clicks by day this week', or ask for JSON",
+            )
+        from tracking.charts import render_chart
+
+        return web.Response(body=render_chart(answer), content_type="image/png")
+    return web.json_response(answer_to_json(answer))
+
+
+def _wants_png(request: web.Request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "image/png" in accept and "application/json" not in accept
+
+
+async def openapi(request: web.Request) -> web.Response:
+    """GET /api/v1/openapi.json: the API described for clients and tools."""
+    return web.json_response(openapi_document(request.config_dict[API].stats.tz.key))
+
+
+def api_app() -> web.Application:
+    """The API as a sub-application: its key check never runs on the redirect path."""
+    app = web.Application(middlewares=[require_api_key], client_max_size=64 * 1024)
+    app.router.add_post("/links", create_links)
+    app.router.add_get("/stats", stats)
+    app.router.add_get("/openapi.json", openapi)
+    return app
