@@ -23,8 +23,14 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/lantern serve
 
-## test: install what the tests need, then ruff, mypy and pytest
-test: $(TEST_STAMP) lint typecheck pytest
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## test: install what the tests need (Python and the npm emulators), then ruff, mypy and pytest
+test: $(TEST_STAMP) $(NODE_STAMP) lint typecheck pytest
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
@@ -33,8 +39,9 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
-pytest: $(TEST_STAMP)
+pytest: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache lantern.db lantern.db-*
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache lantern.db lantern.db-*
+

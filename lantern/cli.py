@@ -35,8 +35,11 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         problems = "; ".join(
-            f"LANTERN_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+            (f"LANTERN_{'_'.join(str(p) for p in e['loc']).upper()}: " if e["loc"] else "")
+            + e["msg"].removeprefix("Value error, ")
+            for e in error.errors()
         )
+
         fail(f"bad configuration: {problems}", code=2)
 
 

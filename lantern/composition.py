@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
@@ -18,6 +17,7 @@ from tracking.core.urls import HostPolicy
 from tracking.core.visits import PrivacyPolicy, Visit, VisitBuilder, parse_networks
 from tracking.link_cache import CachedLink, LinkCache
 from tracking.recording import GroupCommitter
+from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 from tracking.stats import StatsService
 from tracking.storage import migrate
@@ -40,21 +40,6 @@ Clock = Callable[[], datetime]
 def utc_now() -> datetime:
     """The clock every part shares (tests pass their own)."""
     return datetime.now(UTC)
-
-
-@dataclass
-class Container:
-    """Everything built from settings, for the lifetime of one process."""
-
-    settings: Settings
-    engine: AsyncEngine
-    links: SqlLinkRepository
-    visits: SqlVisitStore
-    shortener: Shortener
-    stats: StatsService
-    cache: LinkCache
-    committer: GroupCommitter[Visit]
-    tracker: Tracker
 
 
 def host_policy(settings: Settings) -> HostPolicy:
@@ -159,6 +144,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 cache=cache,
                 committer=committer,
                 tracker=tracker,
+                clock=clock,
             )
         finally:
             await committer.stop()
@@ -169,9 +155,6 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 committer.items_written,
                 committer.batches_written,
             )
-
-
-CONTAINER = web.AppKey("container", Container)
 
 
 def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
@@ -195,4 +178,5 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     app.cleanup_ctx.append(lifetime)
     app.add_subapp("/api/v1/", api.api_app())
     tracker_web.add_tracker_routes(app)
+
     return app

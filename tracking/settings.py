@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import cached_property
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
@@ -68,6 +69,59 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="Python logging level.")
 
+    slack_bot_token: SecretStr | None = Field(
+        None, description="Slack bot token (xoxb-…); Slack is off when unset."
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None, description="Slack signing secret; required for HTTP mode (POST /slack/events)."
+    )
+    slack_app_token: SecretStr | None = Field(
+        None, description="Slack app-level token (xapp-…); when set, Socket Mode is used instead of HTTP."
+    )
+    slack_allowed_teams: CommaList = Field(
+        (), description="Comma-separated Slack workspace (team) ids allowed to use the app; empty = any."
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/", description="Base URL of Slack's Web API (for proxies and tests)."
+    )
+
+    telegram_token: SecretStr | None = Field(
+        None, description="Telegram bot token from BotFather; Telegram is off when unset."
+    )
+    telegram_mode: Literal["webhook", "polling"] = Field(
+        "webhook", description="webhook (POST /telegram/webhook, needs a public BASE_URL) or polling."
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None,
+        description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; required for webhook mode.",
+    )
+    telegram_allowed_users: CommaList = Field(
+        (), description="Comma-separated Telegram user ids allowed to use the bot; empty = anyone."
+    )
+    telegram_api_url: str = Field(
+        "https://api.telegram.org", description="Root of the Bot API server (a local Bot API server, tests)."
+    )
+
+    @model_validator(mode="after")
+    def _bots_are_complete(self) -> Settings:
+        if self.telegram_token is not None and self.telegram_mode == "webhook":
+            secret = self.telegram_webhook_secret.get_secret_value() if self.telegram_webhook_secret else ""
+            if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+                raise ValueError(
+                    "Telegram webhook mode needs LANTERN_TELEGRAM_WEBHOOK_SECRET: 16 to 256 characters of "
+                    "A-Z, a-z, 0-9, _ or - (or set LANTERN_TELEGRAM_MODE=polling)"
+                )
+        if (
+            self.slack_bot_token is not None
+            and self.slack_app_token is None
+            and self.slack_signing_secret is None
+        ):
+            raise ValueError(
+                "Slack over HTTP needs LANTERN_SLACK_SIGNING_SECRET "
+                "(or set LANTERN_SLACK_APP_TOKEN for Socket Mode)"
+            )
+        return self
+
     @field_validator("redirect_status", mode="before")
     @classmethod
     def _refuse_301(cls, value: object) -> object:
@@ -78,10 +132,20 @@ class Settings(BaseSettings):
             )
         return int(str(value)) if isinstance(value, str) and value.strip().isdigit() else value
 
-    @field_validator("denied_domains", "trusted_proxies", mode="before")
+    @field_validator(
+        "denied_domains", "trusted_proxies", "slack_allowed_teams", "telegram_allowed_users", mode="before"
+    )
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split(value)
+
+    @field_validator("telegram_allowed_users")
+    @classmethod
+    def _numeric_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if not item.lstrip("-").isdigit():
+                raise ValueError(f"Telegram user ids are numbers, not {item!r}")
+        return value
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -14,7 +14,7 @@ from tracking.core.attribution import VisitKind
 from tracking.core.links import LinkState
 from tracking.core.slugs import looks_like_slug
 from tracking.core.tagging import merge_query
-from tracking.core.visits import Visit, VisitBuilder, VisitRequest
+from tracking.core.visits import Visit, VisitBuilder, VisitRequest, share_event
 from tracking.link_cache import CachedLink, LinkCache
 
 
@@ -98,7 +98,24 @@ class Tracker:
             entry.previews[visit.channel] = now
         return Outcome(self._redirect_status, merge_query(link.tagged_target, query_string))
 
+    async def record_share(self, slug: str, channel: str, *, source: str) -> bool:
+        """Store a share event a platform told us about (a Slack unfurl, a Telegram inline pick).
+
+        Counted like a preview fetch of that app — the platform will not fetch
+        the link itself — and remembered for recent-preview attribution.
+        False when no link has that slug.
+        """
+        entry = await self._cache.get(slug)
+        link = entry.link
+        if link is None:
+            return False
+        now = self._clock()
+        await self._record(share_event(link.id, channel, source=source, at=now))
+        entry.previews[channel] = now
+        return True
+
     def _recent_previews(self, entry: CachedLink, now: datetime) -> frozenset[str]:
+
         if not entry.previews:
             return frozenset()
         since = now - self._preview_window

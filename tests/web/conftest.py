@@ -10,8 +10,9 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
-from lantern.composition import CONTAINER, Container, build_app
+from lantern.composition import build_app
 from tracking.core.shortening import ShortenRequest
+from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 from tracking.storage.tables import VisitRow
 

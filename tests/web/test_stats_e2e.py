@@ -14,11 +14,12 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
-from lantern.composition import CONTAINER, Container, build_app
+from lantern.composition import build_app
 from tests.web.conftest import BROWSER, ServerFactory
 from tracking.core.questions.model import Answer
 from tracking.core.questions.parser import parse_question
 from tracking.core.shortening import ShortenRequest
+from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 from tracking.storage.tables import VisitRow
 

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import ClientSession, web
 from yarl import URL
 
-from lantern.composition import CONTAINER, Container, build_app
+from lantern.composition import build_app
 from tests.web.conftest import BROWSER, Running, ServerFactory
 from tracking.core.shortening import ShortenRequest
+from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 
 

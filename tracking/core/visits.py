@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from tracking.core.attribution import Classifier, VisitKind, VisitSignals, describe_device
+from tracking.core.attribution import RULES_VERSION, Classifier, VisitKind, VisitSignals, describe_device
 from tracking.core.links import Link
 
 MAX_USER_AGENT = 512
@@ -113,6 +113,29 @@ def visitor_hash(salt: str, ip: str, user_agent: str) -> str:
 
 def _crop(text: str, limit: int) -> str | None:
     return text[:limit] if text else None
+
+
+def share_event(link_id: int, channel: str, *, source: str, at: datetime) -> Visit:
+    """A share reported by a platform's API rather than fetched: a preview with no visitor data."""
+    return Visit(
+        link_id=link_id,
+        at=at,
+        method="EVENT",
+        kind=VisitKind.PREVIEW,
+        channel=channel,
+        evidence="platform-event",
+        rule=source[:64],
+        rules_version=RULES_VERSION,
+        user_agent=None,
+        referrer=None,
+        ip_prefix=None,
+        visitor_hash=None,
+        device=None,
+        browser=None,
+        os=None,
+        country=None,
+        private=False,
+    )
 
 
 class VisitBuilder:
