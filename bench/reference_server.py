@@ -20,10 +20,13 @@ def main() -> None:
     """Serve the reference on --port."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8090)
+    parser.add_argument("--reuse-port", action="store_true", help="Share the port with sibling processes.")
     args = parser.parse_args()
     app = web.Application()
     app.router.add_get("/{slug}", redirect)
-    web.run_app(app, host="127.0.0.1", port=args.port, access_log=None, print=None)
+    web.run_app(
+        app, host="127.0.0.1", port=args.port, access_log=None, print=None, reuse_port=args.reuse_port or None
+    )
 
 
 if __name__ == "__main__":

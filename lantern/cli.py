@@ -93,19 +93,52 @@ def main(ctx: click.Context, log_level: str | None) -> None:
 @main.command()
 @click.option("--host", default=None, help="Listen address (default LANTERN_HOST).")
 @click.option("--port", default=None, type=int, help="Listen port (default LANTERN_PORT).")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=1, max=64),
+    help="Processes sharing the port (default LANTERN_WORKERS).",
+)
+@click.option("--reuse-port", is_flag=True, hidden=True, help="Set by the supervisor for its workers.")
 @click.pass_obj
-def serve(settings: Settings, host: str | None, port: int | None) -> None:
-    """Run the tracker, the API and every configured bot in one process."""
+def serve(
+    settings: Settings, host: str | None, port: int | None, workers: int | None, reuse_port: bool
+) -> None:
+    """Run the tracker, the API and every configured bot in one process (or N sharing the port)."""
     from aiohttp import web
 
-    from lantern.composition import build_app
+    from lantern.composition import build_app, prepare_database
 
     host = host if host is not None else settings.host
     port = port if port is not None else settings.port
+    workers = workers if workers is not None else settings.workers
+    if workers > 1 and not reuse_port:
+        from lantern.workers import Supervisor, worker_command
+
+        run(lambda: prepare_database(settings))  # migrate once, before the workers race for it
+        click.echo(
+            f"Lantern serving on http://{host}:{port} with {workers} workers "
+            f"(short links: {settings.base_url})",
+            err=True,
+        )
+        sys.exit(Supervisor(worker_command(host, port), workers, drain_timeout=SHUTDOWN_TIMEOUT + 5).run())
     app = build_app(settings)
     app.on_startup.append(_tune_gc)
-    click.echo(f"Lantern serving on http://{host}:{port} (short links: {settings.base_url})", err=True)
-    web.run_app(app, host=host, port=port, access_log=None, print=None, shutdown_timeout=10.0)
+    if not reuse_port:
+        click.echo(f"Lantern serving on http://{host}:{port} (short links: {settings.base_url})", err=True)
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        access_log=None,
+        print=None,
+        shutdown_timeout=SHUTDOWN_TIMEOUT,
+        reuse_port=reuse_port or None,
+    )
+
+
+#: Seconds a stopping process waits for in-flight requests (and so their visit batches).
+SHUTDOWN_TIMEOUT = 10.0
 
 
 async def _tune_gc(_app: object) -> None:

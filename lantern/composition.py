@@ -16,6 +16,7 @@ from tracking.core.shortening import Shortener
 from tracking.core.urls import HostPolicy
 from tracking.core.visits import PrivacyPolicy, Visit, VisitBuilder, parse_networks
 from tracking.link_cache import CachedLink, LinkCache
+from tracking.metrics import Metrics
 from tracking.recording import GroupCommitter
 from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
@@ -74,6 +75,12 @@ def sqlite_path(database_url: str) -> str | None:
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
     return url.database
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Bring an SQLite database up to date (PostgreSQL is migrated with `lantern db upgrade`)."""
+    async with database(settings):
+        pass
 
 
 @asynccontextmanager
@@ -160,9 +167,13 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
 def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     """The aiohttp application: tracker routes now, API and bots as they are configured."""
     app = web.Application(client_max_size=64 * 1024)
+    live: list[Container] = []
+    metrics = Metrics(lambda: (live[0].committer, live[0].cache) if live else None)
+    app[tracker_web.METRICS] = metrics
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         async with container(settings, clock) as built:
+            live.append(built)
             app[CONTAINER] = built
             app[tracker_web.TRACKER] = built.tracker
             app[tracker_web.ENGINE] = built.engine
@@ -174,9 +185,27 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
                 clock=clock,
             )
             yield
+            log.info("served %d redirects", metrics.redirects_sent)
 
     app.cleanup_ctx.append(lifetime)
     app.add_subapp("/api/v1/", api.api_app())
+    install_bots(app, settings)
     tracker_web.add_tracker_routes(app)
 
     return app
+
+
+def install_bots(app: web.Application, settings: Settings) -> None:
+    """Add each configured chat bot to the app; each reads the container at start-up."""
+    if settings.slack_bot_token is not None:
+        from bot.slack import install as install_slack
+
+        install_slack(app, settings)
+    else:
+        log.info("Slack is off: LANTERN_SLACK_BOT_TOKEN is not set")
+    if settings.telegram_token is not None:
+        from bot.telegram import install as install_telegram
+
+        install_telegram(app, settings)
+    else:
+        log.info("Telegram is off: LANTERN_TELEGRAM_TOKEN is not set")

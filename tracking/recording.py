@@ -46,6 +46,11 @@ class GroupCommitter(Generic[Item]):
         self.batches_written = 0
         self.items_written = 0
 
+    @property
+    def pending(self) -> int:
+        """Items waiting for the next write."""
+        return len(self._pending)
+
     async def start(self) -> None:
         """Start the writer task on the running loop."""
         self._task = asyncio.create_task(self._run(), name="visit-group-commit")

@@ -68,6 +68,10 @@ class Settings(BaseSettings):
         24.0, gt=0, description="How long after a chat preview a bare click is credited to that app."
     )
     log_level: str = Field("INFO", description="Python logging level.")
+    workers: int = Field(1, ge=1, le=64, description="Processes `lantern serve` runs, sharing the port.")
+    worker_index: int = Field(
+        0, ge=0, description="Set by `lantern serve` for each worker; worker 0 runs the polling bots."
+    )
 
     slack_bot_token: SecretStr | None = Field(
         None, description="Slack bot token (xoxb-…); Slack is off when unset."

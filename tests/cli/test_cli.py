@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -207,6 +208,48 @@ def test_sigterm_drains_in_flight_visits(env: dict[str, str], server: subprocess
     assert server.wait(timeout=20) == 0
     assert redirects >= 100
     assert len(stored_visits(env)) >= redirects  # every 302 a client received has its visit
+
+
+def test_two_workers_share_the_port_and_lose_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    slug = json.loads(lantern(env, "shorten", "https://example.com/", "--json").stdout)["slug"]
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [LANTERN, "serve", "--workers", "2"],
+            env=env,
+            cwd=tmp_path,
+            text=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while "worker 1 started" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        short = f"{env['LANTERN_BASE_URL']}/{slug}"
+
+        async def hammer() -> int:
+            async with aiohttp.ClientSession() as session:
+
+                async def one(i: int) -> int:
+                    for _ in range(50):  # the workers may still be starting
+                        try:
+                            async with session.get(f"{short}?i={i}", allow_redirects=False) as response:
+                                return 1 if response.status == 302 else 0
+                        except aiohttp.ClientConnectionError:
+                            await asyncio.sleep(0.1)
+                    return 0
+
+                return sum(await asyncio.gather(*(one(i) for i in range(400))))
+
+        assert asyncio.run(hammer()) == 400
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    text = log.read_text()
+    served = [int(n) for n in re.findall(r"served (\d+) redirects", text)]
+    assert len(served) == 2 and sum(served) == 400
+    assert len(stored_visits(env)) == 400
 
 
 def test_prune_and_reclassify_commands(env: dict[str, str], server: subprocess.Popen[str]) -> None:

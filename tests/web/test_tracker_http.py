@@ -139,3 +139,17 @@ async def test_redirect_status_307_is_honoured(
 
 def test_app_factory_builds_without_io() -> None:
     assert isinstance(build_app(Settings(database_url="sqlite+aiosqlite:///:memory:")), web.Application)
+
+
+async def test_metrics_count_answers_and_batches(lantern: Running) -> None:
+    slug = await lantern.shorten("https://example.com/")
+    for path in (f"/{slug}", f"/{slug}", "/missing1"):
+        async with lantern.client.get(lantern.url(path), allow_redirects=False):
+            pass
+    async with lantern.client.get(lantern.url("/metrics")) as response:
+        assert response.status == 200
+        text = await response.text()
+    assert 'lantern_redirects_total{status="302"} 2.0' in text
+    assert 'lantern_redirects_total{status="404"} 1.0' in text
+    assert "lantern_visits_written_total 2.0" in text
+    assert "lantern_link_cache_hits_total" in text

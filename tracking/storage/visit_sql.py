@@ -18,7 +18,7 @@ _DAY_KEYS = ("link_id", "day", "kind", "channel")
 _DIM_KEYS = ("link_id", "day", "kind", "channel", "dimension", "value")
 
 
-_VISIT_COLUMNS = (
+VISIT_COLUMNS = (
     "link_id",
     "at",
     "method",
@@ -39,7 +39,7 @@ _VISIT_COLUMNS = (
 )
 
 
-class _Sql:
+class DriverSql:
     """Driver-level SQL for the write path: no ORM work per row on the event loop.
 
     Rows are plain tuples in the driver's own formats (SQLite keeps datetimes
@@ -61,9 +61,9 @@ class _Sql:
         return value.isoformat() if self.sqlite else value
 
     def insert_visits(self) -> str:
-        columns = ", ".join(_VISIT_COLUMNS)
+        columns = ", ".join(VISIT_COLUMNS)
         # Only constant column names are interpolated; values go through placeholders.
-        return f"INSERT INTO visits ({columns}) VALUES ({self.placeholders(len(_VISIT_COLUMNS))})"  # noqa: S608
+        return f"INSERT INTO visits ({columns}) VALUES ({self.placeholders(len(VISIT_COLUMNS))})"  # noqa: S608
 
     def visit_row(self, v: Visit) -> tuple[object, ...]:
         return (
@@ -105,7 +105,7 @@ Statement = tuple[str, list[tuple[object, ...]]]
 def rollup_statements(dialect: str, delta: RollupDelta) -> list[Statement]:
     """The upserts that apply a batch's counter changes, as (SQL, rows) pairs."""
     delta.drop_zeros()
-    sql = _Sql(dialect)
+    sql = DriverSql(dialect)
     hourly: list[tuple[object, ...]] = [
         (k.link_id, sql.moment(k.hour), k.kind, k.channel, n) for k, n in delta.hourly.items()
     ]
@@ -125,7 +125,7 @@ def rollup_statements(dialect: str, delta: RollupDelta) -> list[Statement]:
 
 def batch_statements(dialect: str, visits: Sequence[Visit], tz: ZoneInfo) -> list[Statement]:
     """Everything one visit batch writes: the raw rows, then the roll-up changes."""
-    sql = _Sql(dialect)
+    sql = DriverSql(dialect)
     return [
         (sql.insert_visits(), [sql.visit_row(v) for v in visits]),
         *rollup_statements(dialect, rollup_delta(visits, tz)),

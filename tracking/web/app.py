@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tracking.core.visits import VisitRequest
+from tracking.metrics import Metrics
 from tracking.recording import RecorderUnavailable
 from tracking.tracker import Outcome, Tracker
 from tracking.web.pages import page
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 TRACKER = web.AppKey("tracker", Tracker)
 ENGINE = web.AppKey("engine", AsyncEngine)
 COUNTRY_HEADER = web.AppKey("country_header", str)
+METRICS = web.AppKey("metrics", Metrics)
 
 NO_STORE = "private, no-store"
 _TITLES = {404: "Link not found", 410: "Link no longer available", 503: "Try again in a moment"}
@@ -51,6 +53,7 @@ def _response(outcome: Outcome, method: str) -> web.Response:
 async def redirect(request: web.Request) -> web.Response:
     """GET|HEAD /{slug}: the hot path."""
     tracker = request.app[TRACKER]
+    metrics = request.app[METRICS]
     try:
         outcome = await tracker.visit(
             request.match_info["slug"],
@@ -60,10 +63,19 @@ async def redirect(request: web.Request) -> web.Response:
     except (RecorderUnavailable, SQLAlchemyError, OSError) as error:
         # No redirect without its stored visit: the visitor retries instead.
         log.warning("visit not recorded, answering 503: %s", error)
+        metrics.answered(503)
         response = _response(Outcome(503, reason="the link service is busy"), request.method)
         response.headers["Retry-After"] = "1"
         return response
+    metrics.answered(outcome.status)
     return _response(outcome, request.method)
+
+
+async def metrics_text(request: web.Request) -> web.Response:
+    """GET /metrics: Prometheus text format, for this process."""
+    return web.Response(
+        body=request.app[METRICS].render(), content_type="text/plain", headers={"Cache-Control": "no-store"}
+    )
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -87,5 +99,6 @@ async def home(_request: web.Request) -> web.Response:
 def add_tracker_routes(app: web.Application) -> None:
     """Register the tracker's routes; the slug route goes last so others win."""
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_text)
     app.router.add_get("/", home)
     app.router.add_get("/{slug}", redirect)
