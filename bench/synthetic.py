@@ -164,7 +164,30 @@ async def generate(
                 for (lk, o, k, c), n in zip(unique.tolist(), counts.tolist(), strict=True)
             ],
         )
+        unique, counts = _aggregate([d["kind"], day_index, d["channel"]])
+        await _insert(
+            connection,
+            sql,
+            "rollup_daily_totals",
+            "kind, day, channel, visits",
+            [
+                (str(kinds[k]), sql.day(date.fromordinal(first_day + o)), str(names[c]), int(n))
+                for (k, o, c), n in zip(unique.tolist(), counts.tolist(), strict=True)
+            ],
+        )
+        unique, counts = _aggregate([d["link"], day_index, d["kind"]])
+        await _insert(
+            connection,
+            sql,
+            "rollup_daily_links",
+            "kind, day, link_id, visits",
+            [
+                (str(kinds[k]), sql.day(date.fromordinal(first_day + o)), int(lk), int(n))
+                for (lk, o, k), n in zip(unique.tolist(), counts.tolist(), strict=True)
+            ],
+        )
         device_of = np.array([x[0] for x in DEVICES])
+
         browser_of = np.array([x[1] for x in DEVICES])
         for dimension, codes, labels in (
             ("country", d["country"], np.array(COUNTRIES)),

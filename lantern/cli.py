@@ -397,14 +397,19 @@ def db() -> None:
 @click.pass_obj
 def db_upgrade(settings: Settings, revision: str) -> None:
     """Apply migrations (Alembic) to LANTERN_DATABASE_URL."""
+    from lantern.composition import utc_now
     from tracking.storage import migrate
     from tracking.storage.engine import create_engine
+    from tracking.storage.partitions import ensure_partitions
 
     async def go() -> str | None:
         engine = create_engine(settings.database_url)
         try:
             await migrate.upgrade(engine, revision)
+            if revision == "head":
+                await ensure_partitions(engine, utc_now())
             return await migrate.current_revision(engine)
+
         finally:
             await engine.dispose()
 

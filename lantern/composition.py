@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tracking.core.attribution import Classifier
@@ -25,7 +27,10 @@ from tracking.storage import migrate
 from tracking.storage.api_keys import SqlApiKeys
 from tracking.storage.engine import create_engine
 from tracking.storage.links import SqlLinkRepository
+from tracking.storage.link_events import LinkChangeListener
+from tracking.storage.partitions import ensure_partitions
 from tracking.storage.sqlite_writer import SqliteVisitWriter
+
 from tracking.storage.stats import SqlStatsReader
 from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, Tracker
@@ -69,7 +74,18 @@ def build_shortener(settings: Settings, links: SqlLinkRepository, clock: Clock =
     return Shortener(repo=links, policy=host_policy(settings), base_url=settings.base_url, clock=clock)
 
 
+async def _keep_partitions(engine: AsyncEngine, clock: Clock) -> None:
+    """Create next months' visit partitions twice a day, for processes that run for months."""
+    while True:
+        await asyncio.sleep(12 * 3600)
+        try:
+            await ensure_partitions(engine, clock())
+        except (OSError, SQLAlchemyError) as error:
+            log.warning("could not check visit partitions: %s", error)
+
+
 def sqlite_path(database_url: str) -> str | None:
+
     """The file of an SQLite URL (None for PostgreSQL or an in-memory database)."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
@@ -138,6 +154,13 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
         builder.warm_up()
         if sqlite_writer is not None:
             await sqlite_writer.start()
+        listener = None
+        partitions: asyncio.Task[None] | None = None
+        if engine.dialect.name == "postgresql":
+            await ensure_partitions(engine, clock())
+            partitions = asyncio.create_task(_keep_partitions(engine, clock), name="visit-partitions")
+            listener = LinkChangeListener(settings.database_url, cache.forget)
+            await listener.start()
 
         await committer.start()
         try:
@@ -152,11 +175,18 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 committer=committer,
                 tracker=tracker,
                 clock=clock,
+                cache_listener=listener,
             )
         finally:
+
             await committer.stop()
             if sqlite_writer is not None:
                 await sqlite_writer.close()
+            if listener is not None:
+                await listener.stop()
+            if partitions is not None:
+                partitions.cancel()
+                await asyncio.gather(partitions, return_exceptions=True)
             log.info(
                 "visit writer stopped after %d visits in %d batches",
                 committer.items_written,

@@ -62,6 +62,16 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 
 @pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """An empty PostgreSQL database, for behaviour only PostgreSQL has (notifications, partitions)."""
+    name = await _create_pg_database()
+    try:
+        yield pg_url(name)
+    finally:
+        await _drop_pg_database(name)
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """An SQLite file for tests that need only one backend (HTTP and CLI flows)."""
     return f"sqlite+aiosqlite:///{tmp_path / 'lantern.db'}"

@@ -20,6 +20,7 @@ from tracking.link_cache import LinkCache
 from tracking.recording import GroupCommitter
 from tracking.settings import Settings
 from tracking.stats import StatsService
+from tracking.storage.link_events import LinkChangeListener
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import Tracker
@@ -39,6 +40,7 @@ class Container:
     committer: GroupCommitter[Visit]
     tracker: Tracker
     clock: Callable[[], datetime]
+    cache_listener: LinkChangeListener | None = None  # PostgreSQL: drops changed links from the cache
 
 
 CONTAINER = web.AppKey("container", Container)

@@ -2,6 +2,9 @@
 
 Stats never scan raw visits (except unique visitors), so an answer costs
 the same at ten million visits as at ten thousand, and survives pruning.
+The same counts are kept at several grains (every link and channel; all
+links per channel; all channels per link) so each question reads the
+smallest table that can answer it.
 Days are local days of the configured time zone, so every question's whole
 days read exact daily counters; hours are UTC hours for sub-day periods.
 """
@@ -53,6 +56,24 @@ class DimKey:
     value: str
 
 
+@dataclass(frozen=True, slots=True)
+class TotalKey:
+    """A local day's counter of one kind and channel over every link (most questions read only this)."""
+
+    day: date
+    kind: str
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkDayKey:
+    """A local day's counter of one link and kind over every channel ("top links", campaigns, sharers)."""
+
+    day: date
+    link_id: int
+    kind: str
+
+
 @dataclass(slots=True)
 class RollupDelta:
     """Counter changes for one batch; negative counts undo a visit (re-classification)."""
@@ -60,11 +81,13 @@ class RollupDelta:
     hourly: Counter[HourKey]
     daily: Counter[DayKey]
     dims: Counter[DimKey]
+    totals: Counter[TotalKey]
+    link_days: Counter[LinkDayKey]
 
     @classmethod
     def empty(cls) -> RollupDelta:
         """No changes."""
-        return cls(Counter(), Counter(), Counter())
+        return cls(Counter(), Counter(), Counter(), Counter(), Counter())
 
     def add(self, visit: Visit, tz: ZoneInfo, sign: int = 1) -> None:
         """Count (or, with sign -1, uncount) one visit."""
@@ -73,13 +96,15 @@ class RollupDelta:
         day = visit.at.astimezone(tz).date()
         self.hourly[HourKey(hour, visit.link_id, kind, visit.channel)] += sign
         self.daily[DayKey(day, visit.link_id, kind, visit.channel)] += sign
+        self.totals[TotalKey(day, kind, visit.channel)] += sign
+        self.link_days[LinkDayKey(day, visit.link_id, kind)] += sign
         for dimension in DIMENSIONS:
             value = getattr(visit, dimension) or UNKNOWN
             self.dims[DimKey(day, visit.link_id, kind, visit.channel, dimension, value)] += sign
 
     def drop_zeros(self) -> None:
         """Forget keys whose changes cancelled out."""
-        for counter in (self.hourly, self.daily, self.dims):
+        for counter in (self.hourly, self.daily, self.dims, self.totals, self.link_days):
             for key in [k for k, v in counter.items() if v == 0]:
                 del counter[key]
 

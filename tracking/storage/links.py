@@ -14,6 +14,7 @@ from sqlmodel import col
 from tracking.core.links import Link, NewLink, Sharer, SharerRef, handle_candidates
 from tracking.core.ports import DuplicateLink, SlugCollision
 from tracking.core.urls import canonical_host
+from tracking.storage.link_events import notify_link_changed
 from tracking.storage.tables import LinkRow, SharerRow
 
 
@@ -127,6 +128,7 @@ class SqlLinkRepository:
                 return None
             row.disabled = disabled
             row.updated_at = self._clock()
+            await notify_link_changed(session, slug)
             await session.commit()
             return to_link(row)
 

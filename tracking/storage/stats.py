@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tracking.storage.tables import (
     LinkRow,
+    RollupDailyLinkRow,
     RollupDailyRow,
+    RollupDailyTotalRow,
     RollupDimensionRow,
     RollupHourlyRow,
     SharerRow,
@@ -29,6 +31,8 @@ _VISITS: Table = VisitRow.__table__  # type: ignore[attr-defined]
 _HOURLY: Table = RollupHourlyRow.__table__  # type: ignore[attr-defined]
 _DAILY: Table = RollupDailyRow.__table__  # type: ignore[attr-defined]
 _DIMS: Table = RollupDimensionRow.__table__  # type: ignore[attr-defined]
+_TOTALS: Table = RollupDailyTotalRow.__table__  # type: ignore[attr-defined]
+_LINK_DAYS: Table = RollupDailyLinkRow.__table__  # type: ignore[attr-defined]
 
 #: Groupings answered from the links table (through a join), and the column each reads.
 _LINK_GROUPS = {"campaign": _LINKS.c.campaign, "link": _LINKS.c.slug, "sharer": _SHARERS.c.handle}
@@ -54,6 +58,27 @@ class Query:
     group: str | None = None  # "time", "channel", "campaign", "link", "sharer", or a dimension
 
 
+def _link_level(query: Query) -> bool:
+    return query.group in _LINK_GROUPS or any(
+        value is not None for value in (query.link_id, query.campaign, query.sharer_id, query.domain)
+    )
+
+
+def choose_table(query: Query) -> Table:
+    """The smallest roll-up that can answer: per channel over all links, per link over all
+    channels, or the full grain; hours and dimensions have their own tables."""
+    if query.group in DIMENSION_GROUPS:
+        return _DIMS
+    if not query.days:
+        return _HOURLY
+    channel_level = query.channels is not None or query.group == "channel"
+    if not _link_level(query):
+        return _TOTALS
+    if not channel_level:
+        return _LINK_DAYS
+    return _DAILY
+
+
 class SqlStatsReader:
     """Answers Query objects from the roll-up tables."""
 
@@ -66,22 +91,30 @@ class SqlStatsReader:
 
     async def count(self, query: Query) -> list[tuple[Any, int]]:
         """Visit counts from the roll-ups: [(group key, count)], or [(None, total)] ungrouped."""
-        dims = query.group in DIMENSION_GROUPS
-        table = _DIMS if dims else (_DAILY if query.days else _HOURLY)
+        table = choose_table(query)
         conditions = self._conditions(table, query)
-        if dims:
+        if query.group in DIMENSION_GROUPS:
             conditions.append(table.c.dimension == query.group)
-        key = self._group_key(table, query)
-        statement = select(key, func.sum(table.c.visits))
         if query.group in _LINK_GROUPS:
-            statement = statement.select_from(
-                table.join(_LINKS, _LINKS.c.id == table.c.link_id).outerjoin(
-                    _SHARERS, _SHARERS.c.id == _LINKS.c.sharer_id
-                )
+            # Sum per link first, then name the (few) links: the join never sees every row.
+            per_link = (
+                select(table.c.link_id, func.sum(table.c.visits).label("visits"))
+                .where(and_(*conditions))
+                .group_by(table.c.link_id)
+                .subquery()
             )
-        statement = statement.where(and_(*conditions))
+            name = func.coalesce(_LINK_GROUPS[query.group], "").label("key")
+            joined = per_link.join(_LINKS, _LINKS.c.id == per_link.c.link_id).outerjoin(
+                _SHARERS, _SHARERS.c.id == _LINKS.c.sharer_id
+            )
+            return await self._all(
+                select(name, func.sum(per_link.c.visits)).select_from(joined).group_by(name)
+            )
+        key = self._group_key(table, query)
+        statement = select(key, func.sum(table.c.visits)).where(and_(*conditions))
         if query.group is not None:
             statement = statement.group_by(key)
+
         return await self._all(statement)
 
     def _group_key(self, table: Table, query: Query) -> ColumnElement[Any]:

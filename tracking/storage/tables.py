@@ -140,3 +140,30 @@ class ApiKeyRow(SQLModel, table=True):
     prefix: str = Field(max_length=16)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     revoked: bool = False
+
+
+class RollupDailyTotalRow(SQLModel, table=True):
+    """Visits per local day, kind and channel over all links: the table most questions read.
+
+    Clustered by (kind, day) (no rowid on SQLite) so a period is one contiguous range.
+    """
+
+    __tablename__ = "rollup_daily_totals"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    kind: str = Field(primary_key=True, max_length=8)
+    day: date = Field(primary_key=True)
+    channel: str = Field(primary_key=True, max_length=32)
+    visits: int = 0
+
+
+class RollupDailyLinkRow(SQLModel, table=True):
+    """Visits per local day, kind and link over all channels: top links, campaigns, sharers."""
+
+    __tablename__ = "rollup_daily_links"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    kind: str = Field(primary_key=True, max_length=8)
+    day: date = Field(primary_key=True)
+    link_id: int = Field(primary_key=True)
+    visits: int = 0

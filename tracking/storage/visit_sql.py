@@ -16,6 +16,8 @@ from tracking.core.visits import Visit
 _HOUR_KEYS = ("link_id", "hour", "kind", "channel")
 _DAY_KEYS = ("link_id", "day", "kind", "channel")
 _DIM_KEYS = ("link_id", "day", "kind", "channel", "dimension", "value")
+_TOTAL_KEYS = ("kind", "day", "channel")
+_LINK_DAY_KEYS = ("kind", "day", "link_id")
 
 
 VISIT_COLUMNS = (
@@ -115,10 +117,18 @@ def rollup_statements(dialect: str, delta: RollupDelta) -> list[Statement]:
     dims: list[tuple[object, ...]] = [
         (k.link_id, sql.day(k.day), k.kind, k.channel, k.dimension, k.value, n) for k, n in delta.dims.items()
     ]
+    totals: list[tuple[object, ...]] = [
+        (k.kind, sql.day(k.day), k.channel, n) for k, n in delta.totals.items()
+    ]
+    link_days: list[tuple[object, ...]] = [
+        (k.kind, sql.day(k.day), k.link_id, n) for k, n in delta.link_days.items()
+    ]
     plans = (
         ("rollup_hourly", _HOUR_KEYS, hourly),
         ("rollup_daily", _DAY_KEYS, daily),
         ("rollup_daily_dimensions", _DIM_KEYS, dims),
+        ("rollup_daily_totals", _TOTAL_KEYS, totals),
+        ("rollup_daily_links", _LINK_DAY_KEYS, link_days),
     )
     return [(sql.upsert(table, keys), _sorted(rows)) for table, keys, rows in plans if rows]
 

@@ -30,6 +30,22 @@ def upgrade() -> None:
     sa.UniqueConstraint('key_hash'),
     sa.UniqueConstraint('name')
     )
+    op.create_table('rollup_daily_totals',
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('visits', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('kind', 'day', 'channel'),
+    sqlite_with_rowid=False,
+    )
+    op.create_table('rollup_daily_links',
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('link_id', sa.Integer(), nullable=False),
+    sa.Column('visits', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('kind', 'day', 'link_id'),
+    sqlite_with_rowid=False,
+    )
     op.create_table('rollup_daily',
     sa.Column('link_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
@@ -110,8 +126,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_links_sharer_id'), ['sharer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_links_target_host'), ['target_host'], unique=False)
 
+    # On PostgreSQL the visits table is partitioned by month (RANGE on "at"); the primary key
+    # must then include "at". Month partitions are created ahead by Lantern at start-up
+    # (tracking.storage.partitions); the default partition catches anything outside them.
+    postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table('visits',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'),
+              *([sa.Identity()] if postgres else []), autoincrement=True, nullable=False),
     sa.Column('link_id', sa.Integer(), nullable=False),
     sa.Column('at', tracking.storage.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
@@ -130,8 +151,11 @@ def upgrade() -> None:
     sa.Column('country', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=True),
     sa.Column('private', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['link_id'], ['links.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id', 'at') if postgres else sa.PrimaryKeyConstraint('id'),
+    **({"postgresql_partition_by": "RANGE (at)"} if postgres else {}),
     )
+    if postgres:
+        op.execute("CREATE TABLE visits_default PARTITION OF visits DEFAULT")
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.create_index('ix_visits_at', ['at'], unique=False)
         batch_op.create_index('ix_visits_link_kind_at', ['link_id', 'kind', 'at'], unique=False)
@@ -168,4 +192,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_rollup_daily_day')
 
     op.drop_table('rollup_daily')
+    op.drop_table('rollup_daily_links')
+    op.drop_table('rollup_daily_totals')
+
     op.drop_table('api_keys')

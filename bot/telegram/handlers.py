@@ -1,0 +1,209 @@
+"""Telegram updates in, Lantern use cases out: each handler only translates.
+
+Links come from `Shortener`, answers from `StatsService`, share events from
+`Tracker.record_share`. A user's mistake surfaces as a `LanternError`, which
+the one error handler (`on_error`) turns into a short reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import InlineQueryResultArticle, InlineQueryResultsButton, Message, MessageEntity, Update, User
+from telegram.error import BadRequest, TelegramError
+
+from bot.telegram import inline, keyboards, replies
+from bot.telegram.commands import (
+    DEFAULT_CHANNEL,
+    STATS_USAGE,
+    UsageError,
+    argument_text,
+    first_url,
+    parse_link_args,
+)
+from bot.telegram.ptb import Context
+from tracking.core.errors import LanternError, LinkNotFound
+from tracking.core.links import SharerRef
+from tracking.core.questions.parser import parse_question
+from tracking.core.questions.render import is_empty, render_html
+from tracking.core.shortening import ShortenRequest, ShortenResult
+from tracking.services import Container
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+#: The share event a chosen inline result is stored as.
+INLINE_SOURCE = "telegram-inline"
+#: Seconds Telegram may reuse an inline answer for the same user and text.
+INLINE_CACHE_SECONDS = 30
+
+
+def sharer_of(user: User) -> SharerRef:
+    """The Telegram user as Lantern's sharer."""
+    return SharerRef(PLATFORM, str(user.id), user.full_name or user.username or str(user.id))
+
+
+def _urls_in(message: Message) -> list[str]:
+    """Telegram's own reading of the links in a message, in order."""
+    found = message.parse_entities([MessageEntity.URL, MessageEntity.TEXT_LINK])
+    ordered = sorted(found.items(), key=lambda item: item[0].offset)
+    return [
+        (entity.url or text) if entity.type == MessageEntity.TEXT_LINK else text for entity, text in ordered
+    ]
+
+
+class Handlers:
+    """The bot's handlers; they read Lantern's parts from the container at call time."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+
+    async def help(self, update: Update, context: Context) -> None:
+        """Explain what Lantern does, with examples (/start and /help)."""
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(replies.help_text(context.bot.username))
+
+    async def link(self, update: Update, context: Context) -> None:
+        """Make one tagged short link per channel: /link URL [for CHANNEL…] [campaign NAME]."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        command = parse_link_args(argument_text(message.text or ""))
+        request = ShortenRequest(command.url, campaign=command.campaign, sharer=sharer_of(user))
+        channels = command.channels or (DEFAULT_CHANNEL,)
+        results = await self._container.shortener.shorten_for_channels(request, channels)
+        pairs = [(result.link.channel or DEFAULT_CHANNEL, result) for result in results]
+        campaign = results[0].link.campaign if results else None
+        await message.reply_text(replies.links_text(results[0].link.target, pairs, campaign))
+
+    async def stats(self, update: Update, context: Context) -> None:
+        """Answer a stats question in HTML, with a chart when the answer has rows."""
+        message = update.effective_message
+        if message is None:
+            return
+        question = argument_text(message.text or "")
+        if not question:
+            raise UsageError(STATS_USAGE)
+        now = self._container.clock()
+        interpretation = parse_question(question, now=now, tz=self._container.stats.tz)
+        answer = await self._container.stats.answer(interpretation, now=now)
+        await message.reply_text(render_html(answer))
+        if answer.rows and not is_empty(answer):
+            from tracking.charts import render_chart  # matplotlib loads on the first chart only
+
+            png = await asyncio.to_thread(render_chart, answer)
+            await message.reply_photo(png)
+
+    async def pasted(self, update: Update, context: Context) -> None:
+        """Tag a URL pasted in a private chat for Telegram, with buttons for other apps."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        url = first_url(message.text or "", _urls_in(message))
+        if url is None:
+            await message.reply_text(replies.NO_URL)
+            return
+        result = await self._shorten(url, keyboards.SHARE_CHANNELS[0], campaign=None, user=user)
+        await message.reply_text(
+            replies.channel_link_text(result.link.target, keyboards.SHARE_CHANNELS[0], result),
+            reply_markup=keyboards.share_keyboard(result.link.slug, showing=keyboards.SHARE_CHANNELS[0]),
+        )
+
+    async def switch_channel(self, update: Update, context: Context) -> None:
+        """Edit a pasted link's message to show the link for the pressed button's channel."""
+        query = update.callback_query
+        if query is None:
+            return
+        parsed = keyboards.parse_callback(query.data or "")
+        if parsed is None:
+            await query.answer()
+            return
+        slug, channel = parsed
+        original = await self._container.links.get_by_slug(slug)
+        if original is None:
+            raise LinkNotFound(f"no link has the slug {slug!r} any more")
+        result = await self._shorten(
+            original.target, channel, campaign=original.campaign, user=query.from_user
+        )
+        await query.answer()
+        try:
+            await query.edit_message_text(
+                replies.channel_link_text(result.link.target, channel, result),
+                reply_markup=keyboards.share_keyboard(result.link.slug, showing=channel),
+            )
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                raise
+            # a double press: the message already shows this channel's link
+
+    async def inline_query(self, update: Update, context: Context) -> None:
+        """Offer one short link per channel, Telegram first, for `@bot URL` in any chat."""
+        query = update.inline_query
+        if query is None:
+            return
+        text = query.query.strip()
+        if not text:
+            hint = InlineQueryResultsButton(text=replies.INLINE_HINT, start_parameter="help")
+            await query.answer([], cache_time=INLINE_CACHE_SECONDS, is_personal=True, button=hint)
+            return
+        command = parse_link_args(text)
+        channels = command.channels or keyboards.SHARE_CHANNELS
+        results: dict[str, InlineQueryResultArticle] = {}
+        for channel in channels:
+            shortened = await self._shorten(
+                command.url, channel, campaign=command.campaign, user=query.from_user
+            )
+            result = inline.article(shortened, shortened.link.channel or channel)
+            if result is not None:
+                results.setdefault(result.id, result)  # "wa, whatsapp" is one result
+        await query.answer(list(results.values()), cache_time=INLINE_CACHE_SECONDS, is_personal=True)
+
+    async def chosen_inline_result(self, update: Update, context: Context) -> None:
+        """Store a picked inline result as a share event of its link and channel."""
+        chosen = update.chosen_inline_result
+        if chosen is None:
+            return
+        parsed = inline.parse_result_id(chosen.result_id)
+        if parsed is None:
+            log.warning("chosen inline result %r is not one of Lantern's", chosen.result_id)
+            return
+        slug, channel = parsed
+        if not await self._container.tracker.record_share(slug, channel, source=INLINE_SOURCE):
+            log.warning("chosen inline result names unknown link %r", slug)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """The one error handler: a user's mistake gets its own message, anything else is logged
+        with its traceback and answered with a short apology — never a traceback in chat."""
+        error = context.error
+        if isinstance(error, LanternError):
+            log.info("Telegram request refused: %s", error.message)
+            text = replies.error_text(error)
+        else:
+            update_id = update.update_id if isinstance(update, Update) else None
+            log.error("Telegram update %s failed", update_id, exc_info=error)
+            text = replies.APOLOGY
+        if isinstance(update, Update):
+            await _tell(update, text, error.message if isinstance(error, LanternError) else replies.APOLOGY)
+
+    async def _shorten(self, url: str, channel: str, *, campaign: str | None, user: User) -> ShortenResult:
+        request = ShortenRequest(url, channel=channel, campaign=campaign, sharer=sharer_of(user))
+        return await self._container.shortener.shorten(request)
+
+
+async def _tell(update: Update, html_text: str, plain_text: str) -> None:
+    """Reply where the user will see it; a failure to reply is logged, not raised again."""
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(plain_text[:200], show_alert=True)
+        elif update.inline_query is not None:
+            button = InlineQueryResultsButton(text=_fit(plain_text, 64), start_parameter="help")
+            await update.inline_query.answer([], cache_time=0, is_personal=True, button=button)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(html_text)
+    except TelegramError as error:
+        log.warning("could not tell the user about an error: %s", error)
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,120 @@
+"""The small pieces: button data and inline result ids within Telegram's 64 bytes, the share
+keyboard, escaped replies and the memory of handled updates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from telegram import InputTextMessageContent, LinkPreviewOptions
+
+from bot.telegram import inline, keyboards, replies
+from bot.telegram.commands import UsageError
+from bot.telegram.dedupe import RecentUpdates
+from tracking.core.errors import InvalidUrl
+from tracking.core.links import Link
+from tracking.core.questions.model import QuestionNotUnderstood
+from tracking.core.shortening import ShortenResult
+
+
+def result_for(slug: str, channel: str, target: str = "https://example.com/") -> ShortenResult:
+    link = Link(
+        id=1,
+        slug=slug,
+        target=target,
+        tagged_target=target,
+        channel=channel,
+        campaign=None,
+        sharer_id=None,
+        created_at=datetime(2026, 11, 30, tzinfo=UTC),
+    )
+    return ShortenResult(link, f"https://go.example.com/{slug}", created=True)
+
+
+def test_callback_data_round_trips_and_fits() -> None:
+    data = keyboards.callback_data("Ab3_x-9", "whatsapp")
+    assert data == "ch:Ab3_x-9:whatsapp"
+    assert keyboards.parse_callback(data) == ("Ab3_x-9", "whatsapp")
+    longest = "s" * 64
+    assert keyboards.callback_data(longest, "whatsapp") is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["", "ch", "ch:abc", "ch:abc:", "xx:abc1:sms", "ch:a b:sms", "ch:abc1:facebook", "ch::sms", "ch:ab:sms"],
+)
+def test_foreign_callback_data_is_ignored(data: str) -> None:
+    assert keyboards.parse_callback(data) is None
+
+
+def test_share_keyboard_offers_every_other_channel() -> None:
+    first = keyboards.share_keyboard("abc1234", showing="telegram")
+    assert first is not None
+    buttons = {b.text: b.callback_data for row in first.inline_keyboard for b in row}
+    assert buttons == {
+        "WhatsApp": "ch:abc1234:whatsapp",
+        "Email": "ch:abc1234:email",
+        "SMS": "ch:abc1234:sms",
+        "Other chat": "ch:abc1234:direct",
+    }
+    after = keyboards.share_keyboard("abc1234", showing="whatsapp")
+    assert after is not None
+    labels = [b.text for row in after.inline_keyboard for b in row]
+    assert labels == ["Telegram", "Email", "SMS", "Other chat"]
+    assert keyboards.share_keyboard("s" * 60, showing="telegram") is None
+
+
+def test_inline_result_ids_round_trip() -> None:
+    assert inline.result_id("abc1234", "email") == "abc1234:email"
+    assert inline.parse_result_id("abc1234:email") == ("abc1234", "email")
+    assert inline.result_id("s" * 60, "whatsapp") is None
+    for foreign in ("", "abc1234", "abc1234:", "abc1234:wa", "abc1234:nope", ":email", "a b:email"):
+        assert inline.parse_result_id(foreign) is None
+
+
+def test_inline_article_posts_the_bare_short_link_with_its_preview() -> None:
+    article = inline.article(result_for("abc1234", "whatsapp"), "whatsapp")
+    assert article is not None
+    assert article.id == "abc1234:whatsapp"
+    assert article.title == "Link for WhatsApp"
+    content = article.input_message_content
+    assert isinstance(content, InputTextMessageContent)
+    assert content.message_text == "https://go.example.com/abc1234"
+    assert content.parse_mode is None
+    assert isinstance(content.link_preview_options, LinkPreviewOptions)
+    assert content.link_preview_options.is_disabled is False
+
+
+def test_replies_escape_what_users_typed() -> None:
+    nasty = "https://example.com/?q=<b>&x=1"
+    text = replies.links_text(nasty, [("sms", result_for("abc1234", "sms", nasty))], "a<i>")
+    assert "<b>Your links</b>" in text
+    assert "?q=&lt;b&gt;&amp;x=1" in text and "<i>" not in text
+    assert (
+        replies.error_text(InvalidUrl("the URL <x> is bad", reason="x")) == "Sorry, the URL &lt;x&gt; is bad"
+    )
+    assert replies.error_text(UsageError("Use /link <URL>")) == "Use /link &lt;URL&gt;"
+    question = QuestionNotUnderstood(
+        "Sorry, I could not read “<script>” in that question.",
+        understood=("metric: clicks",),
+        unknown=("<script>",),
+        suggestions=("clicks from messaging this week", "top 5 links this week"),
+    )
+    text = replies.error_text(question)
+    assert "&lt;script&gt;" in text and "<script>" not in text
+    assert "I understood: metric: clicks" in text
+    assert "<code>/stats clicks from messaging this week</code>" in text
+    assert "&lt;" not in replies.help_text("lantern_bot") and "@lantern_bot" in replies.help_text(
+        "lantern_bot"
+    )
+    assert "1234" in replies.refusal_text(1234)
+
+
+def test_recent_updates_remember_a_bounded_number() -> None:
+    recent = RecentUpdates(size=3)
+    assert [recent.first_time(i) for i in (1, 2, 1, 3, 2)] == [True, True, False, True, False]
+    assert recent.first_time(4) is True  # 1 is forgotten now
+    assert recent.first_time(1) is True
+    assert recent.first_time(4) is False
+    with pytest.raises(ValueError, match="at least 1"):
+        RecentUpdates(size=0)
