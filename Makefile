@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench bench-stats clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,24 @@ typecheck: $(TEST_STAMP)
 pytest: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+/usr/bin/wrk:
+	apt-get install -y -qq wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+## bench: redirect, stats and memory benchmarks (about 10 minutes), written to docs/benchmarks.md
+bench: $(BENCH_STAMP) /usr/bin/wrk
+	$(BIN)/python -m bench.run_all
+
+## bench-stats: only the stats latency at 10 thousand and 10 million visits
+bench-stats: $(BENCH_STAMP)
+	$(BIN)/python -m bench.stats_bench
+
 clean:
+
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache lantern.db lantern.db-*
 

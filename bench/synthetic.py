@@ -214,6 +214,10 @@ async def generate(
                 [(*key, n) for key, n in rows.items()],
             )
         await connection.exec_driver_sql("ANALYZE")
+    if not sql.sqlite:  # what autovacuum does in production: index-only scans need the visibility map
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.exec_driver_sql("VACUUM ANALYZE")
     return Dataset(visits=visits, links=link_count, days=days, as_of=as_of)
 
 

@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 from pydantic import ValidationError
@@ -189,21 +189,10 @@ def shorten(
         max_clicks=max_clicks,
     )
 
-    async def go() -> dict[str, Any]:
+    async def go() -> dict[str, object]:
         async with database(settings) as engine:
             result = await build_shortener(settings, SqlLinkRepository(engine)).shorten(request)
-        link = result.link
-        return {
-            "slug": link.slug,
-            "short_url": result.short_url,
-            "target": link.tagged_target,
-            "original_url": link.target,
-            "channel": link.channel,
-            "campaign": link.campaign,
-            "created": result.created,
-            "expires_at": link.expires_at.isoformat() if link.expires_at else None,
-            "max_clicks": link.max_clicks,
-        }
+        return result.as_json()
 
     out = run(go)
     click.echo(json.dumps(out, indent=2) if as_json else out["short_url"])

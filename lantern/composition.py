@@ -26,11 +26,10 @@ from tracking.stats import StatsService
 from tracking.storage import migrate
 from tracking.storage.api_keys import SqlApiKeys
 from tracking.storage.engine import create_engine
-from tracking.storage.links import SqlLinkRepository
 from tracking.storage.link_events import LinkChangeListener
+from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.sqlite_writer import SqliteVisitWriter
-
 from tracking.storage.stats import SqlStatsReader
 from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, Tracker
@@ -85,7 +84,6 @@ async def _keep_partitions(engine: AsyncEngine, clock: Clock) -> None:
 
 
 def sqlite_path(database_url: str) -> str | None:
-
     """The file of an SQLite URL (None for PostgreSQL or an in-memory database)."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
@@ -178,7 +176,6 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 cache_listener=listener,
             )
         finally:
-
             await committer.stop()
             if sqlite_writer is not None:
                 await sqlite_writer.close()

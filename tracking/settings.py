@@ -53,7 +53,9 @@ class Settings(BaseSettings):
     country_header: str = Field(
         "", description="Request header holding the visitor's country code, e.g. CF-IPCountry."
     )
-    link_cache_size: int = Field(100_000, ge=1, description="Links kept in each process's cache.")
+    link_cache_size: int = Field(
+        20_000, ge=1, description="Links kept in each process's cache (about 1 KB each)."
+    )
     link_cache_ttl: float = Field(
         5.0, ge=0, description="Seconds a cached link is trusted before it is read again."
     )

@@ -44,6 +44,21 @@ class ShortenResult:
     short_url: str
     created: bool
 
+    def as_json(self) -> dict[str, object]:
+        """The link as the CLI's --json and the API show it."""
+        link = self.link
+        return {
+            "slug": link.slug,
+            "short_url": self.short_url,
+            "target": link.tagged_target,
+            "original_url": link.target,
+            "channel": link.channel,
+            "campaign": link.campaign,
+            "created": self.created,
+            "expires_at": link.expires_at.isoformat() if link.expires_at else None,
+            "max_clicks": link.max_clicks,
+        }
+
 
 class Shortener:
     """Creates links; its dependencies are passed in, so tests use a fake repository."""

@@ -14,7 +14,7 @@ from tracking.core.errors import InvalidInput, LanternError
 from tracking.core.links import SharerRef
 from tracking.core.questions.parser import parse_question
 from tracking.core.questions.render import answer_to_json
-from tracking.core.shortening import Shortener, ShortenRequest, ShortenResult
+from tracking.core.shortening import Shortener, ShortenRequest
 from tracking.stats import StatsService
 from tracking.web.errors import error_response, json_error
 from tracking.web.openapi import openapi_document
@@ -58,21 +58,6 @@ async def require_api_key(
         return response
     request[KEY_NAME] = name
     return await handler(request)
-
-
-def _link_json(result: ShortenResult) -> dict[str, Any]:
-    link = result.link
-    return {
-        "slug": link.slug,
-        "short_url": result.short_url,
-        "target": link.tagged_target,
-        "original_url": link.target,
-        "channel": link.channel,
-        "campaign": link.campaign,
-        "created": result.created,
-        "expires_at": link.expires_at.isoformat() if link.expires_at else None,
-        "max_clicks": link.max_clicks,
-    }
 
 
 def _optional_str(body: dict[str, Any], name: str) -> str | None:
@@ -136,11 +121,11 @@ async def create_links(request: web.Request) -> web.Response:
         if channels:
             results = await shortener.shorten_for_channels(shorten, channels)
             status = 201 if any(r.created for r in results) else 200
-            return web.json_response({"links": [_link_json(r) for r in results]}, status=status)
+            return web.json_response({"links": [r.as_json() for r in results]}, status=status)
         result = await shortener.shorten(shorten)
     except LanternError as error:
         return error_response(error)
-    return web.json_response(_link_json(result), status=201 if result.created else 200)
+    return web.json_response(result.as_json(), status=201 if result.created else 200)
 
 
 async def stats(request: web.Request) -> web.Response:

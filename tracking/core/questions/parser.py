@@ -26,7 +26,6 @@ from tracking.core.questions.periods import (
     default_period,
     number,
     read_period,
-    span_text,
 )
 from tracking.core.slugs import looks_like_slug
 
@@ -96,25 +95,9 @@ _GROUP_LEADS = frozenset({"by", "per", "each", "every"})
 _TOP_SINGULAR = frozenset({"link", "sharer", "channel", "campaign", "country", "device", "browser", "source"})
 _DEFAULT_TOP = 10
 _MAX_TOP = 100
-_PLURALS: dict[GroupBy, str] = {
-    GroupBy.LINK: "links",
-    GroupBy.SHARER: "sharers",
-    GroupBy.CHANNEL: "channels",
-    GroupBy.CAMPAIGN: "campaigns",
-    GroupBy.COUNTRY: "countries",
-    GroupBy.DEVICE: "devices",
-    GroupBy.BROWSER: "browsers",
-}
 _KEYWORDS = frozenset(
     {"top", "campaign", "link", "domain", "site", "host", "sharer", "by", "per", "unique", "distinct"}
 )
-_METRIC_LABELS: dict[Metric, str] = {
-    Metric.CLICKS: "Clicks",
-    Metric.PREVIEWS: "Previews",
-    Metric.VISITS: "Visits",
-    Metric.UNIQUE_VISITORS: "Unique visitors",
-    Metric.LINKS: "Links created",
-}
 
 _WORD = re.compile(r"\"([^\"]*)\"|“([^”]*)”|(\S+)")
 _LEADING = "([{'\"¿¡“‘«"
@@ -193,34 +176,6 @@ def parse_question(text: str, *, now: datetime, tz: ZoneInfo) -> Interpretation:
             used = 1
         i += used
     return _finish(scan.state, now, tz)
-
-
-def describe(interpretation: Interpretation) -> str:
-    """One line a person reads, e.g. "Clicks from messaging · this week (…) · by day"."""
-    it = interpretation
-    if it.top is not None and it.group_by is not None:
-        what = it.group_by.value if it.top == 1 else _PLURALS.get(it.group_by, it.group_by.value)
-        head = f"Top {it.top} {what} by {it.metric.value}"
-    else:
-        head = _METRIC_LABELS[it.metric]
-    parts = [head]
-    if it.channel_filter:
-        parts.append("from " + _channel_text(it.channel_filter))
-    if it.campaign:
-        parts.append(f"in campaign {it.campaign}")
-    if it.link:
-        parts.append(f"for link {it.link}")
-    if it.domain:
-        parts.append(f"to {it.domain}")
-    if it.sharer:
-        parts.append(f"{'by' if it.metric is Metric.LINKS else 'shared by'} {it.sharer}")
-    line = f"{' '.join(parts)} · {it.period} ({span_text(it.start, it.end)})"
-    if it.group_by is not None and it.top is None:
-        line += f" · by {it.group_by.value}"
-    return line
-
-
-# -- words ----------------------------------------------------------------------------------
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -663,12 +618,3 @@ def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _channel_text(channel_filter: str) -> str:
-    """Channel names as people write them ("WhatsApp"); group names stay as they are."""
-    labels = []
-    for name in re.split(r", | and ", channel_filter):
-        found = find_channel(name)
-        labels.append(found.label if found is not None and found.name == name else name)
-    return _join(labels)
