@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import tempfile
 import threading
 from collections import Counter
@@ -30,7 +31,7 @@ def profile(seconds: int = 8, top: int = 15) -> list[tuple[float, str]]:
             load.start()
             subprocess.run(
                 [
-                    "py-spy",
+                    str(Path(sys.executable).with_name("py-spy")),
                     "record",
                     "-p",
                     str(pid),

@@ -49,7 +49,6 @@ async def second_listener_ready(built: object) -> None:
     await built.cache_listener.ready.wait()
 
 
-
 @pytest.mark.postgres
 async def test_visits_land_in_month_partitions(postgres_url: str, clean_env: None) -> None:
     from datetime import UTC, datetime

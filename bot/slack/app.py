@@ -1,0 +1,161 @@
+"""The Bolt app: Lantern's Slack listeners behind Bolt's signature check, two guards and one error handler.
+
+Bolt's own middleware runs first (request signature with its 5-minute
+window, then `auth.test` once for the bot's identity); Lantern's guards
+come next, so a forged request never reaches them and a refused one never
+reaches a listener.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Collection
+from typing import Any
+
+import aiohttp
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import blocks
+from bot.slack.home import Home
+from bot.slack.links import LINK_SHORTCUT, Links
+from bot.slack.linkstats import LinkStats
+from bot.slack.people import People
+from bot.slack.unfurl import Unfurls
+from tracking.services import Container
+
+log = logging.getLogger(__name__)
+
+#: What the app listens to; slack-manifest.yml must subscribe to exactly these (a test checks).
+LINK_COMMAND, STATS_COMMAND = "/link", "/linkstats"
+HOME_EVENT, UNFURL_EVENT = "app_home_opened", "link_shared"
+
+Next = Callable[[], Awaitable[None]]
+Middleware = Callable[..., Awaitable[BoltResponse]]
+Listener = Callable[..., Awaitable[None]]
+
+
+def team_allowed(allowed: Collection[str], team_id: str | None, enterprise_id: str | None = None) -> bool:
+    """Empty list = every workspace; an Enterprise Grid org id allows all of its workspaces."""
+    return not allowed or team_id in allowed or (enterprise_id is not None and enterprise_id in allowed)
+
+
+def describe_request(body: dict[str, Any]) -> str:
+    """What a request was, for the log, without its user text: `/link`, `shortcut get_tracked_link`…"""
+    if body.get("command"):
+        return f"command {body['command']}"
+    if body.get("callback_id"):
+        return f"{body.get('type', 'interaction')} {body['callback_id']}"
+    event = body.get("event")
+    if isinstance(event, dict):
+        return f"event {event.get('type')}"
+    return str(body.get("type") or "request")
+
+
+async def skip_retries(req: AsyncBoltRequest, resp: BoltResponse, next_: Next) -> BoltResponse:
+    """Acknowledge Slack's retries without doing the work again.
+
+    Slack retries an event it thinks went unanswered (`X-Slack-Retry-Num`),
+    but the first delivery was already handled: a second pass would record a
+    second share or post a second reply.
+    """
+    retry = req.headers.get("x-slack-retry-num", [""])[0]
+    if retry:
+        reason = req.headers.get("x-slack-retry-reason", ["unknown"])[0]
+        log.info("acknowledged Slack retry %s (%s) without processing it again", retry, reason)
+        return BoltResponse(status=200, body="")
+    await next_()
+    return resp
+
+
+def workspace_guard(allowed: Collection[str]) -> Middleware:
+    """Middleware that politely refuses workspaces outside LANTERN_SLACK_ALLOWED_TEAMS."""
+    allowed_ids = frozenset(allowed)
+
+    async def only_allowed_workspaces(
+        context: AsyncBoltContext,
+        body: dict[str, Any],
+        respond: AsyncRespond,
+        resp: BoltResponse,
+        next_: Next,
+    ) -> BoltResponse:
+        if team_allowed(allowed_ids, context.team_id, context.enterprise_id):
+            await next_()
+            return resp
+        log.warning("refused Slack %s from workspace %s", describe_request(body), context.team_id)
+        refusal = blocks.not_enabled().as_response()
+        if body.get("command"):
+            return BoltResponse(status=200, body=refusal)  # a slash command's ack shows as the reply
+        if context.response_url:  # shortcuts: their acknowledgement is never shown
+            await respond(**refusal)
+        return BoltResponse(status=200, body="")
+
+    return only_allowed_workspaces
+
+
+async def on_error(
+    error: Exception, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+) -> None:
+    """The one error handler (listeners and middleware): log with the traceback, tell the user briefly."""
+    log.error("Slack %s failed", describe_request(body), exc_info=error)
+    if not context.response_url:
+        return
+    try:
+        await respond(**blocks.something_went_wrong().as_response())
+    except (TimeoutError, aiohttp.ClientError) as reply_error:
+        log.warning("could not tell the user about the failure: %s", reply_error)
+
+
+def reporting_errors(listener: Listener) -> Callable[[AsyncArgs], Awaitable[None]]:
+    """Run a listener and hand its failure to `on_error` here rather than through Bolt.
+
+    When a listener raises just after `ack()`, Bolt 1.30's asyncio runner clears
+    the acknowledgement; if that beats its 10 ms poll, Slack waits 3 s, gets a
+    404 and shows its own error next to Lantern's apology.
+    """
+    names = tuple(inspect.signature(listener).parameters)
+
+    async def listener_reporting_errors(args: AsyncArgs) -> None:
+        try:
+            await listener(**{name: getattr(args, name) for name in names})
+        except Exception as error:  # noqa: BLE001  # handed to the one error handler, which logs the traceback
+            if args.ack.response is None:
+                await args.ack()
+            await on_error(error, args.body, args.context, args.respond)
+
+    return listener_reporting_errors
+
+
+def build_bolt_app(
+    container: Container,
+    client: AsyncWebClient,
+    *,
+    signing_secret: str | None,
+    allowed_teams: Collection[str] = (),
+) -> AsyncApp:
+    """The AsyncApp with every Lantern listener; `signing_secret` is None only in Socket Mode."""
+    bolt = AsyncApp(
+        name="lantern",
+        client=client,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=signing_secret is not None,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    bolt.middleware(skip_retries)
+    bolt.middleware(workspace_guard(allowed_teams))
+    bolt.error(on_error)
+
+    people = People(client)
+    links = Links(container, people)
+    bolt.command(LINK_COMMAND)(reporting_errors(links.link_command))
+    bolt.message_shortcut(LINK_SHORTCUT)(reporting_errors(links.link_shortcut))
+    bolt.command(STATS_COMMAND)(reporting_errors(LinkStats(container).linkstats_command))
+    bolt.event(HOME_EVENT)(reporting_errors(Home(container, people).app_home_opened))
+    bolt.event(UNFURL_EVENT)(reporting_errors(Unfurls(container).link_shared))
+    return bolt

@@ -1,0 +1,76 @@
+"""`/linkstats QUESTION`: the shared question parser and stats service, answered in the channel.
+
+The answer is posted for the channel to see (that is what the chart is
+for); help and unreadable questions stay ephemeral.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import blocks
+from bot.slack.commands import is_help, unescape
+from tracking.charts import render_chart
+from tracking.core.errors import LanternError
+from tracking.core.questions.model import Answer, QuestionNotUnderstood
+from tracking.core.questions.parser import parse_question
+from tracking.core.questions.render import describe_interpretation, is_empty
+from tracking.services import Container
+
+log = logging.getLogger(__name__)
+
+#: Slack's answers when the app may not post into the conversation the command came from.
+NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found", "access_denied", "is_archived"})
+
+
+class LinkStats:
+    """Listener for `/linkstats`."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+
+    async def linkstats_command(
+        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """Answer the question in mrkdwn, then upload its chart to the same conversation."""
+        await ack()
+        question = unescape(str(command.get("text") or "")).strip()
+        if is_help(question):
+            await respond(**blocks.stats_help().as_response())
+            return
+        lantern = self._container
+        now = lantern.clock()
+        try:
+            interpretation = parse_question(question, now=now, tz=lantern.stats.tz)
+            answer = await lantern.stats.answer(interpretation, now=now)
+        except QuestionNotUnderstood as error:
+            await respond(**blocks.not_understood(error).as_response())
+            return
+        except LanternError as error:
+            await respond(**blocks.problem(error).as_response())
+            return
+        await respond(**blocks.stats_answer(answer).as_response(in_channel=True))
+        if answer.rows and not is_empty(answer):
+            await self._post_chart(answer, str(command.get("channel_id") or ""), client, respond)
+
+    async def _post_chart(
+        self, answer: Answer, channel_id: str, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        png = await asyncio.to_thread(render_chart, answer)
+        title = describe_interpretation(answer.interpretation)
+        try:
+            await client.files_upload_v2(
+                channel=channel_id, file=png, filename="lantern-chart.png", title=title, alt_txt=title
+            )
+        except SlackApiError as error:
+            if error.response.get("error") not in NOT_A_MEMBER:
+                raise
+            log.info("no chart for %s: %s", channel_id, error.response.get("error"))
+            await respond(**blocks.chart_not_posted().as_response())
