@@ -6,6 +6,7 @@ import asyncio
 import gc
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -116,6 +117,8 @@ def serve(
         from lantern.workers import Supervisor, worker_command
 
         run(lambda: prepare_database(settings))  # migrate once, before the workers race for it
+        os.environ["LANTERN_LOG_LEVEL"] = logging.getLevelName(logging.getLogger().level)  # --log-level too
+
         click.echo(
             f"Lantern serving on http://{host}:{port} with {workers} workers "
             f"(short links: {settings.base_url})",

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from tracking.core.channels import find_channel
-from tracking.core.errors import InvalidInput, LinkNotFound
+from tracking.core.errors import LinkNotFound, NotFound
 from tracking.core.questions.model import Answer, GroupBy, Interpretation, Metric, Row
 from tracking.storage.stats import Query, SqlStatsReader
 
@@ -94,7 +94,7 @@ class StatsService:
         if i.sharer is not None:
             sharer_id = await self._reader.find_sharer(i.sharer)
             if sharer_id is None:
-                raise InvalidInput(f"nobody called @{i.sharer} has made a link yet")
+                raise NotFound(f"nobody called @{i.sharer} has made a link yet")
         return Query(
             kinds=_KINDS[i.metric],
             channels=i.channels,

@@ -43,8 +43,13 @@ def install(app: web.Application, settings: Settings) -> None:
     if settings.slack_bot_token is None:
         raise ConfigError("Slack needs LANTERN_SLACK_BOT_TOKEN")
     if settings.slack_app_token is not None:
+        if settings.worker_index != 0:
+            # One connection is enough (Slack allows about ten per app); worker 0 holds it.
+            log.info("Slack Socket Mode runs in worker 0 only (this is worker %d)", settings.worker_index)
+            return
         app.cleanup_ctx.append(_socket_mode(settings))
         log.info("Slack is on: Socket Mode")
+
         return
     if settings.slack_signing_secret is None:
         raise ConfigError("Slack over HTTP needs LANTERN_SLACK_SIGNING_SECRET")

@@ -199,9 +199,9 @@ async def test_links_created(traffic: Traffic) -> None:
 
 
 async def test_unknown_link_or_sharer_is_a_clear_error(traffic: Traffic) -> None:
-    from tracking.core.errors import InvalidInput, LinkNotFound
+    from tracking.core.errors import LinkNotFound, NotFound
 
     with pytest.raises(LinkNotFound):
         await traffic.ask("clicks for link zzzzzzz last 7 days")
-    with pytest.raises(InvalidInput, match="@nobody"):
+    with pytest.raises(NotFound, match="@nobody"):
         await traffic.ask("clicks by @nobody last 7 days")

@@ -138,4 +138,3 @@ def rollup_delta(visits: Iterable[Visit], tz: ZoneInfo) -> RollupDelta:
         for dimension, value in (("country", country), ("device", device), ("browser", browser)):
             delta.dims[DimKey(day, link_id, kind, channel, dimension, value)] += count
     return delta
-

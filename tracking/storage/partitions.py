@@ -1,7 +1,8 @@
 """Monthly partitions of the visits table on PostgreSQL, created ahead of the traffic.
 
 Each process makes sure this month's and the next months' partitions
-exist when it starts (and once a day), so a visit never waits on DDL; the
+exist when it starts (and every 12 hours), so a visit never waits on DDL; the
+
 default partition catches anything outside them, so none is ever refused.
 """
 

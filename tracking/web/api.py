@@ -79,6 +79,9 @@ def _shorten_request(body: dict[str, Any], key_name: str) -> tuple[ShortenReques
     channels = body.get("channels") or []
     if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
         raise InvalidInput("'channels' must be a list of channel names")
+    if channels and body.get("channel"):
+        raise InvalidInput("give either 'channel' or 'channels', not both")
+
     max_clicks = body.get("max_clicks")
     if max_clicks is not None and (not isinstance(max_clicks, int) or isinstance(max_clicks, bool)):
         raise InvalidInput("'max_clicks' must be a whole number")
@@ -111,6 +114,8 @@ async def create_links(request: web.Request) -> web.Response:
         )
     try:
         body = json.loads(await request.read())
+    except web.HTTPRequestEntityTooLarge:
+        return json_error(413, "too_large", "the body is larger than 64 KiB")
     except (ValueError, UnicodeDecodeError):
         return json_error(400, "invalid_json", "the body is not valid JSON")
     if not isinstance(body, dict):
