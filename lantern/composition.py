@@ -215,7 +215,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
             log.info("served %d redirects", metrics.redirects_sent)
 
     app.cleanup_ctx.append(lifetime)
-    app.add_subapp("/api/v1/", api.api_app())
+    api.add_api_routes(app)
     install_bots(app, settings)
     tracker_web.add_tracker_routes(app)
 

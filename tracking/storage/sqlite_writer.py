@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,27 @@ def _connect(path: str) -> sqlite3.Connection:
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
     return connection
+
+
+def multi_row(
+    sql: str, rows: Sequence[tuple[object, ...]], max_params: int
+) -> Iterator[tuple[str, list[object]]]:
+    """One `INSERT … VALUES (…), (…), …` per chunk instead of one step per row.
+
+    Each statement is one call into SQLite, so the writer thread gives up and
+    takes back the interpreter lock once per table rather than once per row,
+    and never queues behind the busy event loop for each of them.
+    """
+    if not rows:
+        return
+    head, _, rest = sql.partition(" VALUES (")
+    group_end = rest.index(")")
+    group, tail = "(" + rest[:group_end] + ")", rest[group_end + 1 :]
+    per_statement = max(1, max_params // len(rows[0]))
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        values = ", ".join([group] * len(chunk))
+        yield f"{head} VALUES {values}{tail}", [value for row in chunk for value in row]
 
 
 class SqliteVisitWriter:
@@ -65,11 +87,16 @@ class SqliteVisitWriter:
     def _write(self, visits: Sequence[Visit]) -> None:
         connection = self._connection
         assert connection is not None, "start() first"
-        statements = batch_statements("sqlite", visits, self._tz)
+        max_params = connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        statements = [
+            part
+            for sql, rows in batch_statements("sqlite", visits, self._tz)
+            for part in multi_row(sql, rows, max_params)
+        ]
         connection.execute("BEGIN IMMEDIATE")
         try:
-            for sql, rows in statements:
-                connection.executemany(sql, rows)
+            for sql, params in statements:
+                connection.execute(sql, params)
         except BaseException:
             connection.execute("ROLLBACK")
             raise

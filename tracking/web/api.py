@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -37,27 +38,34 @@ class ApiContext:
 API = web.AppKey("api", ApiContext)
 
 
-@web.middleware
-async def require_api_key(
-    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-) -> web.StreamResponse:
-    """Every /api/v1 route but the OpenAPI document needs `Authorization: Bearer <key>`."""
-    if request.path == "/api/v1/openapi.json":
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def require_api_key(handler: Handler) -> Handler:
+    """Wrap an API handler so it runs only with `Authorization: Bearer <key>` of a live key.
+
+    A wrapper, not a middleware: a middleware (or a sub-application) would
+    also run on every redirect, the path that must stay fast.
+    """
+
+    @functools.wraps(handler)
+    async def checked(request: web.Request) -> web.Response:
+        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+        verify = request.app[API].verify_key
+        name = await verify(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
+        if name is None:
+            response = json_error(
+                401,
+                "unauthorized",
+                "a valid API key is required: Authorization: Bearer <key> "
+                "(create one with `lantern api-key create NAME`)",
+            )
+            response.headers["WWW-Authenticate"] = 'Bearer realm="lantern"'
+            return response
+        request[KEY_NAME] = name
         return await handler(request)
-    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-    verify = request.config_dict[API].verify_key
-    name = await verify(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
-    if name is None:
-        response = json_error(
-            401,
-            "unauthorized",
-            "a valid API key is required: Authorization: Bearer <key> "
-            "(create one with `lantern api-key create NAME`)",
-        )
-        response.headers["WWW-Authenticate"] = 'Bearer realm="lantern"'
-        return response
-    request[KEY_NAME] = name
-    return await handler(request)
+
+    return checked
 
 
 def _optional_str(body: dict[str, Any], name: str) -> str | None:
@@ -120,7 +128,7 @@ async def create_links(request: web.Request) -> web.Response:
         return json_error(400, "invalid_json", "the body is not valid JSON")
     if not isinstance(body, dict):
         return json_error(400, "invalid_json", 'the body must be a JSON object like {"url": "https://…"}')
-    shortener = request.config_dict[API].shortener
+    shortener = request.app[API].shortener
     try:
         shorten, channels = _shorten_request(body, request[KEY_NAME])
         if channels:
@@ -140,14 +148,14 @@ async def stats(request: web.Request) -> web.Response:
         return json_error(
             400, "invalid_input", "ask a question with ?q=, e.g. ?q=clicks+from+messaging+this+week"
         )
-    now = request.config_dict[API].clock()
+    now = request.app[API].clock()
     if "as_of" in request.query:
         try:
             now = datetime.fromisoformat(request.query["as_of"])
         except ValueError:
             return json_error(400, "invalid_input", "'as_of' must be an ISO-8601 date or time")
         now = now if now.tzinfo else now.replace(tzinfo=UTC)
-    service = request.config_dict[API].stats
+    service = request.app[API].stats
     try:
         interpretation = parse_question(question, now=now, tz=service.tz)
         answer = await service.answer(interpretation, now=now)
@@ -174,13 +182,11 @@ def _wants_png(request: web.Request) -> bool:
 
 async def openapi(request: web.Request) -> web.Response:
     """GET /api/v1/openapi.json: the API described for clients and tools."""
-    return web.json_response(openapi_document(request.config_dict[API].stats.tz.key))
+    return web.json_response(openapi_document(request.app[API].stats.tz.key))
 
 
-def api_app() -> web.Application:
-    """The API as a sub-application: its key check never runs on the redirect path."""
-    app = web.Application(middlewares=[require_api_key], client_max_size=64 * 1024)
-    app.router.add_post("/links", create_links)
-    app.router.add_get("/stats", stats)
-    app.router.add_get("/openapi.json", openapi)
-    return app
+def add_api_routes(app: web.Application) -> None:
+    """Register /api/v1 on the app itself (plain routes, found before the slug route)."""
+    app.router.add_post("/api/v1/links", require_api_key(create_links))
+    app.router.add_get("/api/v1/stats", require_api_key(stats))
+    app.router.add_get("/api/v1/openapi.json", openapi)
