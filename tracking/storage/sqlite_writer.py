@@ -13,7 +13,6 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
-
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
