@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy import make_url
@@ -22,6 +23,7 @@ from tracking.metrics import Metrics
 from tracking.recording import GroupCommitter
 from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
+from tracking.spool import VisitSpool
 from tracking.stats import StatsService
 from tracking.storage import migrate
 from tracking.storage.api_keys import SqlApiKeys
@@ -126,9 +128,15 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
         cache = LinkCache(load, size=settings.link_cache_size, ttl=settings.link_cache_ttl)
         sqlite_file = sqlite_path(settings.database_url)
         sqlite_writer = SqliteVisitWriter(sqlite_file, tz=settings.zone) if sqlite_file else None
+        spool = VisitSpool(
+            Path(settings.spool_dir),
+            max_bytes=settings.spool_max_mb * 1024 * 1024,
+            name=f"worker-{settings.worker_index}",
+        )
         committer: GroupCommitter[Visit] = GroupCommitter(
             sqlite_writer.write_batch if sqlite_writer else visits.write_batch,
             max_pending=settings.visit_queue_limit,
+            spool=spool,
         )
         builder = VisitBuilder(
             classifier=build_classifier(settings),

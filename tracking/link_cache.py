@@ -75,7 +75,14 @@ class LinkCache:
                     self._refresh(slug)  # refresh ahead: busy links never wait for a reload
                 return slot.entry
         self.misses += 1
-        return await self._load_once(slug)
+        try:
+            return await self._load_once(slug)
+        except Exception as error:
+            if slot is None or slot.entry.link is None:
+                raise
+            log.warning("cannot reload link %s (%s); serving the cached copy", slug, error)
+            slot.loaded_at = self._clock()  # try again in the background, not on every request
+            return slot.entry
 
     def _refresh(self, slug: str) -> None:
         if slug in self._loading:

@@ -4,6 +4,11 @@ Each request waits for the commit of the batch holding its visit before
 its redirect is sent, so a redirect a visitor received always has its
 visit on disk (it survives `kill -9`), while the database sees one
 transaction per batch instead of one per request.
+
+When the database cannot take a batch, it goes to a spool on local disk
+instead (fsynced before the redirects are sent) and is replayed once the
+database answers again; while anything is spooled, new batches go
+straight to the spool so visitors do not wait on a dead database.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -19,44 +25,87 @@ Item = TypeVar("Item")
 
 #: Delays between attempts when a batch fails (a locked SQLite, a dropped connection).
 RETRY_DELAYS = (0.05, 0.2, 0.5, 1.0, 2.0)
+#: With a spool, a failing batch is spooled sooner: its visitors are waiting.
+SPOOL_RETRY_DELAYS = (0.05, 0.25)
+#: Seconds between attempts to replay spooled batches.
+REPLAY_INTERVAL = 1.0
 
 
 class RecorderUnavailable(Exception):
     """The recorder is shutting down or over its queue limit; the caller should answer 503."""
 
 
+class Spool(Protocol[Item]):
+    """Where batches wait for the database (tracking.spool.VisitSpool)."""
+
+    def append(self, items: Sequence[Item]) -> Path: ...
+
+    def pending(self) -> list[Path]: ...
+
+    def load(self, path: Path) -> tuple[str, list[Item]]: ...
+
+    def remove(self, path: Path) -> None: ...
+
+
+Write = Callable[[Sequence[Item], str | None], Awaitable[None]]
+
+
 class GroupCommitter(Generic[Item]):
-    """Collects items while a write is in flight and writes them all in the next one."""
+    """Collects items while a write is in flight and writes them all in the next one.
+
+    `write(batch, batch_id)` stores a batch atomically; `batch_id` is set for
+    spooled batches, and a batch whose id the store already holds is skipped.
+    """
 
     def __init__(
         self,
-        write: Callable[[Sequence[Item]], Awaitable[None]],
+        write: Write[Item],
         *,
         max_pending: int = 50_000,
-        retry_delays: Sequence[float] = RETRY_DELAYS,
+        retry_delays: Sequence[float] | None = None,
+        spool: Spool[Item] | None = None,
+        replay_interval: float = REPLAY_INTERVAL,
     ) -> None:
         self._write = write
         self._max_pending = max_pending
-        self._retry_delays = tuple(retry_delays)
+        default = SPOOL_RETRY_DELAYS if spool is not None else RETRY_DELAYS
+        self._retry_delays = tuple(retry_delays if retry_delays is not None else default)
+        self._spool = spool
+        self._replay_interval = replay_interval
         self._pending: list[Item] = []
         self._done: asyncio.Future[None] | None = None
         self._wakeup = asyncio.Event()
         self._closing = False
         self._task: asyncio.Task[None] | None = None
+        self._replayer: asyncio.Task[None] | None = None
+        self._spooling = False
         self.batches_written = 0
         self.items_written = 0
+        self.items_spooled = 0
+        self.items_replayed = 0
 
     @property
     def pending(self) -> int:
         """Items waiting for the next write."""
         return len(self._pending)
 
+    @property
+    def spooling(self) -> bool:
+        """True while batches go to the spool instead of the database."""
+        return self._spooling
+
     async def start(self) -> None:
-        """Start the writer task on the running loop."""
+        """Start the writer (and the spool's replayer) on the running loop."""
+        if self._spool is not None:
+            left = await asyncio.to_thread(self._spool.pending)
+            if left:
+                log.warning("%d spooled visit batches from an earlier run; replaying them", len(left))
+                self._spooling = True
+            self._replayer = asyncio.create_task(self._replay_forever(), name="visit-spool-replay")
         self._task = asyncio.create_task(self._run(), name="visit-group-commit")
 
     async def record(self, item: Item) -> None:
-        """Queue an item and return once it is committed (or raise why it was not)."""
+        """Queue an item and return once it is committed or spooled (or raise why it was not)."""
         if self._closing or self._task is None:
             raise RecorderUnavailable("shutting down")
         if len(self._pending) >= self._max_pending:
@@ -70,12 +119,17 @@ class GroupCommitter(Generic[Item]):
         await asyncio.shield(done)
 
     async def stop(self) -> None:
-        """Write everything already queued, then stop; nothing accepted is dropped."""
+        """Write (or spool) everything already queued, then stop; nothing accepted is dropped."""
         self._closing = True
         self._wakeup.set()
         if self._task is not None:
             await self._task
             self._task = None
+        if self._replayer is not None:
+            self._replayer.cancel()
+            await asyncio.gather(self._replayer, return_exceptions=True)
+            self._replayer = None
+            await self._replay_once()  # a last chance; what stays is replayed at the next start
 
     async def _run(self) -> None:
         while True:
@@ -90,11 +144,14 @@ class GroupCommitter(Generic[Item]):
         batch, done = self._pending, self._done
         self._pending, self._done = [], None
         assert done is not None
+        if self._spooling:
+            await self._to_spool(batch, done)
+            return
         error: BaseException | None = None
         for delay in (*self._retry_delays, None):
             try:
-                await self._write(batch)
-            except Exception as exc:  # noqa: BLE001 - retried, then handed to every waiter
+                await self._write(batch, None)
+            except Exception as exc:  # noqa: BLE001 - retried, then spooled or handed to every waiter
                 error = exc
                 if delay is None:
                     break
@@ -103,15 +160,57 @@ class GroupCommitter(Generic[Item]):
             else:
                 error = None
                 break
-        if error is not None:
+        if error is None:
+            self.batches_written += 1
+            self.items_written += len(batch)
+            done.set_result(None)
+        elif self._spool is not None:
+            log.error("the database is not taking visits (%s); spooling them to disk until it does", error)
+            self._spooling = True
+            await self._to_spool(batch, done)
+        else:
             log.error(
                 "could not store a batch of %d visits; their requests get 503", len(batch), exc_info=error
             )
             self._fail(done, error)
+
+    async def _to_spool(self, batch: list[Item], done: asyncio.Future[None]) -> None:
+        assert self._spool is not None
+        try:
+            await asyncio.to_thread(self._spool.append, batch)
+        except Exception as exc:  # noqa: BLE001 - a full or broken spool: the visitors get 503
+            log.error("could not spool %d visits (%s); their requests get 503", len(batch), exc)
+            self._fail(done, RecorderUnavailable(f"the database and the spool both refused visits: {exc}"))
             return
-        self.batches_written += 1
-        self.items_written += len(batch)
+
+        self.items_spooled += len(batch)
         done.set_result(None)
+
+    async def _replay_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._replay_interval)
+            if self._spooling:
+                await self._replay_once()
+
+    async def _replay_once(self) -> None:
+        """Write spooled batches oldest first; stop at the first the database refuses."""
+        assert self._spool is not None
+        files = await asyncio.to_thread(self._spool.pending)
+        for path in files:
+            batch_id, items = await asyncio.to_thread(self._spool.load, path)
+            try:
+                await self._write(items, batch_id)
+            except Exception as exc:  # noqa: BLE001 - still down: keep spooling, try again later
+                log.warning(
+                    "the database is still not taking visits (%s); %d batches spooled", exc, len(files)
+                )
+                return
+            await asyncio.to_thread(self._spool.remove, path)
+            self.items_replayed += len(items)
+        if not await asyncio.to_thread(self._spool.pending):
+            if self._spooling:
+                log.warning("the database is back: %d spooled visits replayed", self.items_replayed)
+            self._spooling = False
 
     @staticmethod
     def _fail(done: asyncio.Future[None], error: BaseException) -> None:

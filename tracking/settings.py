@@ -63,7 +63,14 @@ class Settings(BaseSettings):
         50_000, ge=100, description="Visits waiting for the database before new ones get 503."
     )
     db_pool_size: int = Field(10, ge=1, description="Most database connections per process (PostgreSQL).")
+    spool_dir: str = Field(
+        "./lantern-spool", description="Where visits wait, fsynced, while the database cannot take them."
+    )
+    spool_max_mb: int = Field(
+        512, ge=1, description="Most megabytes of spooled visits per worker; past it new visits get 503."
+    )
     store_ip: bool = Field(True, description="Keep the truncated IP (/24, /48) of each visit.")
+
     store_user_agent: bool = Field(True, description="Keep the raw user agent of each visit.")
     store_referrer: bool = Field(True, description="Keep the referrer of each visit.")
     preview_window_hours: float = Field(

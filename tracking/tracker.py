@@ -6,6 +6,7 @@ and this object's `Outcome` back into a response.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -16,6 +17,8 @@ from tracking.core.slugs import looks_like_slug
 from tracking.core.tagging import merge_query
 from tracking.core.visits import Visit, VisitBuilder, VisitRequest, share_event
 from tracking.link_cache import CachedLink, LinkCache
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,13 @@ class DailySalts:
     async def for_day(self, day: date) -> str:
         """The salt for `day`; only the first request of a day waits for the database."""
         if day != self._day:
-            self._salt = await self._fetch(day)
+            try:
+                self._salt = await self._fetch(day)
+            except Exception as error:
+                if not self._salt:
+                    raise
+                log.warning("cannot fetch the visitor salt for %s (%s); keeping the last one", day, error)
+                return self._salt
             self._day = day
         return self._salt
 

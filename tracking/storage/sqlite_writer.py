@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from tracking.core.visits import Visit
 from tracking.storage.engine import SQLITE_BUSY_TIMEOUT_MS
-from tracking.storage.visit_sql import batch_statements
+from tracking.storage.visit_sql import batch_statements, claim_batch
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +79,11 @@ class SqliteVisitWriter:
         self._checkpoint_connection = await loop.run_in_executor(self._checkpointer, _connect, self._path)
         self._checkpoint_task = asyncio.create_task(self._checkpoints(), name="sqlite-checkpoints")
 
-    async def write_batch(self, visits: Sequence[Visit]) -> None:
-        """Commit one batch in a single transaction, in the writer thread."""
-        await asyncio.get_running_loop().run_in_executor(self._writer, self._write, visits)
+    async def write_batch(self, visits: Sequence[Visit], batch_id: str | None = None) -> None:
+        """Commit one batch in a single transaction, in the writer thread (see SqlVisitStore)."""
+        await asyncio.get_running_loop().run_in_executor(self._writer, self._write, visits, batch_id)
 
-    def _write(self, visits: Sequence[Visit]) -> None:
+    def _write(self, visits: Sequence[Visit], batch_id: str | None = None) -> None:
         connection = self._connection
         assert connection is not None, "start() first"
         max_params = connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
@@ -94,6 +94,11 @@ class SqliteVisitWriter:
         ]
         connection.execute("BEGIN IMMEDIATE")
         try:
+            if batch_id is not None:
+                claim, claim_params = claim_batch("sqlite", batch_id)
+                if not connection.execute(claim, claim_params).rowcount:
+                    connection.execute("ROLLBACK")
+                    return
             for sql, params in statements:
                 connection.execute(sql, params)
         except BaseException:

@@ -167,3 +167,12 @@ class RollupDailyLinkRow(SQLModel, table=True):
     day: date = Field(primary_key=True)
     link_id: int = Field(primary_key=True)
     visits: int = 0
+
+
+class SpooledBatchRow(SQLModel, table=True):
+    """Ids of spooled batches already written: replaying one twice must not count it twice."""
+
+    __tablename__ = "spooled_batches"
+
+    id: str = Field(primary_key=True, max_length=32)
+    written_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

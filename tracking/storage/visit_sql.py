@@ -140,3 +140,13 @@ def batch_statements(dialect: str, visits: Sequence[Visit], tz: ZoneInfo) -> lis
         (sql.insert_visits(), [sql.visit_row(v) for v in visits]),
         *rollup_statements(dialect, rollup_delta(visits, tz)),
     ]
+
+
+def claim_batch(dialect: str, batch_id: str) -> tuple[str, tuple[object, ...]]:
+    """Record a spooled batch's id; no row is inserted when it was written before."""
+    sql = DriverSql(dialect)
+    return (
+        f"INSERT INTO spooled_batches (id, written_at) VALUES ({sql.placeholders(2)}) "  # noqa: S608 - constant
+        "ON CONFLICT (id) DO NOTHING",
+        (batch_id, sql.moment(datetime.now(UTC))),
+    )

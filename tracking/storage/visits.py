@@ -15,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from tracking.core.rollups import RollupDelta, rollup_delta
 from tracking.core.visits import Visit
 from tracking.storage.tables import VisitorSaltRow, VisitRow
-from tracking.storage.visit_sql import VISIT_COLUMNS, DriverSql, batch_statements, rollup_statements
+from tracking.storage.visit_sql import (
+    VISIT_COLUMNS,
+    DriverSql,
+    batch_statements,
+    claim_batch,
+    rollup_statements,
+)
 
 _VISITS: Table = VisitRow.__table__  # type: ignore[attr-defined]
 _SALTS: Table = VisitorSaltRow.__table__  # type: ignore[attr-defined]
@@ -34,11 +40,20 @@ class SqlVisitStore:
         self._engine = engine
         self._tz = tz
 
-    async def write_batch(self, visits: Sequence[Visit]) -> None:
-        """Insert the visits of one batch and update the roll-ups, atomically."""
+    async def write_batch(self, visits: Sequence[Visit], batch_id: str | None = None) -> None:
+        """Insert the visits of one batch and update the roll-ups, atomically.
+
+        A spooled batch comes with its id; if the database already holds that
+        id, the batch was written before (replayed twice) and is skipped.
+        """
         if not visits:
             return
         async with self._engine.begin() as connection:
+            if batch_id is not None:
+                sql, params = claim_batch(connection.dialect.name, batch_id)
+                claimed = await connection.exec_driver_sql(sql, params)
+                if not claimed.rowcount:
+                    return
             if connection.dialect.name == "postgresql":
                 await self._copy_visits(connection, visits)
                 statements = rollup_statements("postgresql", rollup_delta(visits, self._tz))

@@ -30,6 +30,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('key_hash'),
     sa.UniqueConstraint('name')
     )
+    op.create_table('spooled_batches',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('written_at', tracking.storage.types.UtcDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    )
     op.create_table('rollup_daily_totals',
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
@@ -194,5 +199,7 @@ def downgrade() -> None:
     op.drop_table('rollup_daily')
     op.drop_table('rollup_daily_links')
     op.drop_table('rollup_daily_totals')
+    op.drop_table('spooled_batches')
+
 
     op.drop_table('api_keys')
