@@ -246,13 +246,15 @@ def links_enable(settings: Settings, slug: str) -> None:
 @click.pass_obj
 def prune(settings: Settings, days: int) -> None:
     """Delete old raw visits; counts (roll-ups) are kept, unique visitors before then are not."""
-    from lantern.composition import database, utc_now
+    from lantern.composition import BATCH_IDS_KEPT, database, utc_now
     from tracking.storage.maintenance import prune_visits
+    from tracking.storage.visits import SqlVisitStore
 
     before = utc_now() - timedelta(days=days)
 
     async def go() -> int:
         async with database(settings) as engine:
+            await SqlVisitStore(engine, tz=settings.zone).forget_batches(before=utc_now() - BATCH_IDS_KEPT)
             return await prune_visits(engine, before=before)
 
     click.echo(f"deleted {run(go)} raw visits older than {before:%Y-%m-%d %H:%M} UTC; counts are kept")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -15,12 +16,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tracking.core.attribution import Classifier
+from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
 from tracking.core.urls import HostPolicy
 from tracking.core.visits import PrivacyPolicy, Visit, VisitBuilder, parse_networks
 from tracking.link_cache import CachedLink, LinkCache
 from tracking.metrics import Metrics
-from tracking.recording import GroupCommitter
+from tracking.recording import GroupCommitter, Write
 from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 from tracking.spool import VisitSpool
@@ -31,10 +33,11 @@ from tracking.storage.engine import create_engine
 from tracking.storage.link_events import LinkChangeListener
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
+from tracking.storage.pg_writer import PgVisitWriter
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
 from tracking.storage.visits import SqlVisitStore
-from tracking.tracker import DailySalts, Tracker
+from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
 from tracking.web import api
 from tracking.web import app as tracker_web
 
@@ -71,18 +74,47 @@ def build_stats(settings: Settings, engine: AsyncEngine) -> StatsService:
 
 
 def build_shortener(settings: Settings, links: SqlLinkRepository, clock: Clock = utc_now) -> Shortener:
-    """The shorten use case wired to storage."""
-    return Shortener(repo=links, policy=host_policy(settings), base_url=settings.base_url, clock=clock)
+    """The shorten use case wired to storage, with the per-sharer / per-API-key link limit."""
+    limiter = None
+    if settings.link_rate_per_minute > 0:
+        limiter = RateLimiter(
+            per_minute=settings.link_rate_per_minute, burst=settings.link_rate_burst, clock=time.monotonic
+        )
+    return Shortener(
+        repo=links, policy=host_policy(settings), base_url=settings.base_url, clock=clock, limiter=limiter
+    )
 
 
-async def _keep_partitions(engine: AsyncEngine, clock: Clock) -> None:
-    """Create next months' visit partitions twice a day, for processes that run for months."""
+def build_not_found_throttle(settings: Settings) -> NotFoundThrottle | None:
+    """The per-network limit on unknown-slug answers (None when LANTERN_NOT_FOUND_RATE_PER_MINUTE=0)."""
+    if settings.not_found_rate_per_minute <= 0:
+        return None
+    limiter = RateLimiter(
+        per_minute=settings.not_found_rate_per_minute, burst=settings.not_found_burst, clock=time.monotonic
+    )
+    return NotFoundThrottle(limiter, trusted_proxies=parse_networks(settings.trusted_proxies))
+
+
+def _writer(engine: AsyncEngine, visits: SqlVisitStore, settings: Settings) -> Write[Visit]:
+    """How batches reach the database: one statement each on PostgreSQL, else the generic store."""
+    if engine.dialect.name == "postgresql":
+        return PgVisitWriter(engine, tz=settings.zone).write_batch
+    return visits.write_batch
+
+
+#: How long ids of written visit batches are kept (a retry or replay comes long before).
+BATCH_IDS_KEPT = timedelta(days=7)
+
+
+async def _housekeeping(engine: AsyncEngine, visits: SqlVisitStore, clock: Clock) -> None:
+    """Twice a day: next months' visit partitions (PostgreSQL) and old batch ids away."""
     while True:
         await asyncio.sleep(12 * 3600)
         try:
             await ensure_partitions(engine, clock())
+            await visits.forget_batches(before=clock() - BATCH_IDS_KEPT)
         except (OSError, SQLAlchemyError) as error:
-            log.warning("could not check visit partitions: %s", error)
+            log.warning("housekeeping failed (will try again): %s", error)
 
 
 def sqlite_path(database_url: str) -> str | None:
@@ -134,10 +166,12 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             name=f"worker-{settings.worker_index}",
         )
         committer: GroupCommitter[Visit] = GroupCommitter(
-            sqlite_writer.write_batch if sqlite_writer else visits.write_batch,
+            sqlite_writer.write_batch if sqlite_writer else _writer(engine, visits, settings),
             max_pending=settings.visit_queue_limit,
             spool=spool,
+            max_in_flight=1 if settings.is_sqlite else 2,  # PostgreSQL: overlap the WAL flushes
         )
+
         builder = VisitBuilder(
             classifier=build_classifier(settings),
             privacy=PrivacyPolicy(
@@ -156,15 +190,15 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             clock=clock,
             redirect_status=settings.redirect_status,
             preview_window=window,
+            not_found_throttle=build_not_found_throttle(settings),
         )
         builder.warm_up()
         if sqlite_writer is not None:
             await sqlite_writer.start()
         listener = None
-        partitions: asyncio.Task[None] | None = None
+        housekeeping = asyncio.create_task(_housekeeping(engine, visits, clock), name="housekeeping")
         if engine.dialect.name == "postgresql":
             await ensure_partitions(engine, clock())
-            partitions = asyncio.create_task(_keep_partitions(engine, clock), name="visit-partitions")
             listener = LinkChangeListener(settings.database_url, cache.forget)
             await listener.start()
 
@@ -189,9 +223,8 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 await sqlite_writer.close()
             if listener is not None:
                 await listener.stop()
-            if partitions is not None:
-                partitions.cancel()
-                await asyncio.gather(partitions, return_exceptions=True)
+            housekeeping.cancel()
+            await asyncio.gather(housekeeping, return_exceptions=True)
             log.info(
                 "visit writer stopped after %d visits in %d batches",
                 committer.items_written,

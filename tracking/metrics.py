@@ -18,7 +18,7 @@ from prometheus_client.registry import Collector
 from tracking.link_cache import LinkCache
 from tracking.recording import GroupCommitter
 
-_STATUSES = (302, 307, 404, 410, 503)
+_STATUSES = (302, 307, 404, 410, 429, 503)
 
 
 class _LiveCollector(Collector):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
@@ -38,7 +39,7 @@ class RecorderUnavailable(Exception):
 class Spool(Protocol[Item]):
     """Where batches wait for the database (tracking.spool.VisitSpool)."""
 
-    def append(self, items: Sequence[Item]) -> Path: ...
+    def append(self, items: Sequence[Item], batch_id: str) -> Path: ...
 
     def pending(self) -> list[Path]: ...
 
@@ -53,8 +54,11 @@ Write = Callable[[Sequence[Item], str | None], Awaitable[None]]
 class GroupCommitter(Generic[Item]):
     """Collects items while a write is in flight and writes them all in the next one.
 
-    `write(batch, batch_id)` stores a batch atomically; `batch_id` is set for
-    spooled batches, and a batch whose id the store already holds is skipped.
+    `write(batch, batch_id)` stores a batch atomically with its id; a batch
+    whose id the store already holds is skipped (written before). Up to
+    `max_in_flight` batches are written at once: one for SQLite's single
+    writer, several for PostgreSQL, whose commits wait on WAL flushes.
+
     """
 
     def __init__(
@@ -65,8 +69,10 @@ class GroupCommitter(Generic[Item]):
         retry_delays: Sequence[float] | None = None,
         spool: Spool[Item] | None = None,
         replay_interval: float = REPLAY_INTERVAL,
+        max_in_flight: int = 1,
     ) -> None:
         self._write = write
+        self._max_in_flight = max_in_flight
         self._max_pending = max_pending
         default = SPOOL_RETRY_DELAYS if spool is not None else RETRY_DELAYS
         self._retry_delays = tuple(retry_delays if retry_delays is not None else default)
@@ -132,25 +138,36 @@ class GroupCommitter(Generic[Item]):
             await self._replay_once()  # a last chance; what stays is replayed at the next start
 
     async def _run(self) -> None:
+        in_flight: set[asyncio.Task[None]] = set()
         while True:
             await self._wakeup.wait()
             self._wakeup.clear()
             while self._pending:
-                await self._flush()
+                if len(in_flight) >= self._max_in_flight:
+                    await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                task = asyncio.create_task(self._flush())
+                in_flight.add(task)
+                task.add_done_callback(in_flight.discard)
+                await asyncio.sleep(0)  # the batch is taken; let the next one gather
             if self._closing:
+                await asyncio.gather(*in_flight)
                 return
 
     async def _flush(self) -> None:
         batch, done = self._pending, self._done
         self._pending, self._done = [], None
         assert done is not None
+        # Every batch has an id the store keeps with its rows: a write that failed after the
+        # database had in fact committed it, then spooled and replayed, is not counted twice.
+        batch_id = uuid.uuid4().hex
         if self._spooling:
-            await self._to_spool(batch, done)
+            await self._to_spool(batch, batch_id, done)
             return
         error: BaseException | None = None
         for delay in (*self._retry_delays, None):
             try:
-                await self._write(batch, None)
+                await self._write(batch, batch_id)
             except Exception as exc:  # noqa: BLE001 - retried, then spooled or handed to every waiter
                 error = exc
                 if delay is None:
@@ -167,17 +184,17 @@ class GroupCommitter(Generic[Item]):
         elif self._spool is not None:
             log.error("the database is not taking visits (%s); spooling them to disk until it does", error)
             self._spooling = True
-            await self._to_spool(batch, done)
+            await self._to_spool(batch, batch_id, done)
         else:
             log.error(
                 "could not store a batch of %d visits; their requests get 503", len(batch), exc_info=error
             )
             self._fail(done, error)
 
-    async def _to_spool(self, batch: list[Item], done: asyncio.Future[None]) -> None:
+    async def _to_spool(self, batch: list[Item], batch_id: str, done: asyncio.Future[None]) -> None:
         assert self._spool is not None
         try:
-            await asyncio.to_thread(self._spool.append, batch)
+            await asyncio.to_thread(self._spool.append, batch, batch_id)
         except Exception as exc:  # noqa: BLE001 - a full or broken spool: the visitors get 503
             log.error("could not spool %d visits (%s); their requests get 503", len(batch), exc)
             self._fail(done, RecorderUnavailable(f"the database and the spool both refused visits: {exc}"))

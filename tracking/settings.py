@@ -76,6 +76,18 @@ class Settings(BaseSettings):
     preview_window_hours: float = Field(
         24.0, gt=0, description="How long after a chat preview a bare click is credited to that app."
     )
+    link_rate_per_minute: int = Field(
+        30, ge=0, description="Links one sharer or API key may create a minute; 0 turns the limit off."
+    )
+    link_rate_burst: int = Field(
+        10, ge=1, description="Links one sharer or API key may create at once before the rate applies."
+    )
+    not_found_rate_per_minute: int = Field(
+        120, ge=0, description="Unknown-link answers a minute per client network before 429; 0 = off."
+    )
+    not_found_burst: int = Field(
+        30, ge=1, description="Unknown-link answers per client network at once before the rate applies."
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     workers: int = Field(1, ge=1, le=64, description="Processes `lantern serve` runs, sharing the port.")
     worker_index: int = Field(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import uuid
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
@@ -50,7 +50,10 @@ class VisitSpool:
         self._dir = directory / name
         self._max_bytes = max_bytes
         self._dir.mkdir(parents=True, exist_ok=True)
-        self._sequence = max((self._number(p) for p in self._files()), default=0)
+        files = self._files()
+        self._sequence = max((self._number(p) for p in files), default=0)
+        self._lock = threading.Lock()  # appends and removals come from worker threads
+        self._bytes = sum(p.stat().st_size for p in files)
 
     @staticmethod
     def _number(path: Path) -> int:
@@ -61,19 +64,21 @@ class VisitSpool:
 
     def size(self) -> int:
         """Bytes spooled now."""
-        return sum(p.stat().st_size for p in self._files())
+        return self._bytes
 
     def pending(self) -> list[Path]:
         """Spooled batch files, oldest first."""
         return self._files()
 
-    def append(self, visits: Sequence[Visit]) -> Path:
+    def append(self, visits: Sequence[Visit], batch_id: str) -> Path:
         """Write one batch durably (file and directory fsynced) and return its file."""
-        body = json.dumps({"id": uuid.uuid4().hex, "visits": [_encode(v) for v in visits]}).encode()
-        if self.size() + len(body) > self._max_bytes:
-            raise SpoolFull(f"the visit spool in {self._dir} is full ({self._max_bytes} bytes)")
-        self._sequence += 1
-        final = self._dir / f"{self._sequence:012d}-{os.getpid()}.batch"
+        body = json.dumps({"id": batch_id, "visits": [_encode(v) for v in visits]}).encode()
+        with self._lock:
+            if self._bytes + len(body) > self._max_bytes:
+                raise SpoolFull(f"the visit spool in {self._dir} is full ({self._max_bytes} bytes)")
+            self._bytes += len(body)
+            self._sequence += 1
+            final = self._dir / f"{self._sequence:012d}-{os.getpid()}.batch"
         temporary = final.with_suffix(".tmp")
         with temporary.open("wb") as out:
             out.write(body)
@@ -93,7 +98,9 @@ class VisitSpool:
         data = json.loads(path.read_bytes())
         return str(data["id"]), [_decode(v) for v in data["visits"]]
 
-    @staticmethod
-    def remove(path: Path) -> None:
+    def remove(self, path: Path) -> None:
         """Forget a batch once the database holds it."""
-        path.unlink(missing_ok=True)
+        size = path.stat().st_size
+        path.unlink()
+        with self._lock:
+            self._bytes -= size

@@ -7,15 +7,24 @@ and this object's `Outcome` back into a response.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from tracking.core.attribution import VisitKind
 from tracking.core.links import LinkState
+from tracking.core.rate_limits import RateLimiter, retry_after_seconds
 from tracking.core.slugs import looks_like_slug
 from tracking.core.tagging import merge_query
-from tracking.core.visits import Visit, VisitBuilder, VisitRequest, share_event
+from tracking.core.visits import (
+    Network,
+    Visit,
+    VisitBuilder,
+    VisitRequest,
+    client_ip,
+    share_event,
+    truncate_ip,
+)
 from tracking.link_cache import CachedLink, LinkCache
 
 log = logging.getLogger(__name__)
@@ -28,9 +37,34 @@ class Outcome:
     status: int
     location: str | None = None
     reason: str = ""
+    retry_after: int | None = None  # whole seconds, for the Retry-After header of a 429
 
 
 NOT_FOUND = Outcome(404, reason="no link has this address")
+TOO_MANY_NOT_FOUND = "too many requests for unknown links from your network; slow down"
+
+
+class NotFoundThrottle:
+    """Counts unknown-slug answers per client network and says when one has had too many.
+
+    The network is the visitor's address as visits see it (X-Forwarded-For
+    only from trusted proxies) cut to /24 or /48, so one scanner cannot dodge
+    the limit by rotating through its neighbours' addresses — and a network
+    over the limit loses nothing but its 404s: links that exist still
+    redirect, and every other network is untouched.
+    """
+
+    def __init__(self, limiter: RateLimiter, *, trusted_proxies: Sequence[Network] = ()) -> None:
+        self._limiter = limiter
+        self._trusted = tuple(trusted_proxies)
+
+    def refused(self, request: VisitRequest) -> Outcome | None:
+        """Count one unknown-slug answer; a 429 when the request's network is over its limit."""
+        ip = client_ip(request.peer_ip, request.forwarded_for, self._trusted)
+        wait = self._limiter.take(truncate_ip(ip) or ip)
+        if not wait:
+            return None
+        return Outcome(429, reason=TOO_MANY_NOT_FOUND, retry_after=retry_after_seconds(wait))
 
 
 class DailySalts:
@@ -69,6 +103,7 @@ class Tracker:
         clock: Callable[[], datetime],
         redirect_status: int = 302,
         preview_window: timedelta = timedelta(hours=24),
+        not_found_throttle: NotFoundThrottle | None = None,
     ) -> None:
         self._cache = cache
         self._builder = builder
@@ -78,15 +113,16 @@ class Tracker:
         self._clock = clock
         self._redirect_status = redirect_status
         self._preview_window = preview_window
+        self._throttle = not_found_throttle
 
     async def visit(self, slug: str, request: VisitRequest, query_string: str = "") -> Outcome:
         """Resolve, record and answer one request to a short link."""
         if not looks_like_slug(slug):
-            return NOT_FOUND
+            return self._not_found(request)  # decided without the cache or the database
         entry = await self._cache.get(slug)
         link = entry.link
         if link is None:
-            return NOT_FOUND
+            return self._not_found(request)
         now = self._clock()
         state = link.state(now)
         if state is not LinkState.ACTIVE:
@@ -122,6 +158,12 @@ class Tracker:
         await self._record(share_event(link.id, channel, source=source, at=now))
         entry.previews[channel] = now
         return True
+
+    def _not_found(self, request: VisitRequest) -> Outcome:
+        """404, or 429 for a network past its unknown-slug limit (the only place the limiter runs)."""
+        if self._throttle is None:
+            return NOT_FOUND
+        return self._throttle.refused(request) or NOT_FOUND
 
     def _recent_previews(self, entry: CachedLink, now: datetime) -> frozenset[str]:
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from bot.telegram.commands import UsageError
 from bot.telegram.keyboards import channel_label
-from tracking.core.errors import LanternError
+from tracking.core.errors import LanternError, RateLimited
 from tracking.core.questions.model import QuestionNotUnderstood
 from tracking.core.shortening import ShortenResult
 
@@ -83,6 +83,8 @@ def error_text(error: LanternError) -> str:
         return not_understood_text(error)
     if isinstance(error, UsageError):
         return esc(error.message)
+    if isinstance(error, RateLimited):  # "Slow down: …" already says it kindly; "Sorry, slow down" would not
+        return esc(error.message[:1].upper() + error.message[1:])
     return f"Sorry, {esc(error.message)}"
 
 

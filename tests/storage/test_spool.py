@@ -66,15 +66,15 @@ class FlakyStore:
 
 def test_spool_round_trip_is_durable_and_ordered(tmp_path: Path) -> None:
     spool = VisitSpool(tmp_path, max_bytes=1_000_000)
-    first = spool.append([visit(n=1), visit(n=2)])
-    second = spool.append([visit(n=3)])
+    first = spool.append([visit(n=1), visit(n=2)], "1" * 32)
+    second = spool.append([visit(n=3)], "3" * 32)
     assert spool.pending() == [first, second]
     batch_id, visits = spool.load(first)
     assert [v.user_agent for v in visits] == ["agent 1", "agent 2"]
-    assert visits[0] == visit(n=1) and len(batch_id) == 32
+    assert visits[0] == visit(n=1) and batch_id == "1" * 32
     again = VisitSpool(tmp_path, max_bytes=1_000_000)  # a restarted process sees the same files
     assert again.pending() == [first, second]
-    again.append([visit(n=4)])
+    again.append([visit(n=4)], "4" * 32)
     assert len(again.pending()) == 3 and again.pending()[-1].name > second.name
 
 
@@ -115,7 +115,7 @@ async def test_a_full_spool_refuses_instead_of_losing(tmp_path: Path) -> None:
 
 
 async def test_spool_left_by_a_crash_is_replayed_at_start(tmp_path: Path) -> None:
-    VisitSpool(tmp_path, max_bytes=1_000_000).append([visit(n=7)])
+    VisitSpool(tmp_path, max_bytes=1_000_000).append([visit(n=7)], "7" * 32)
     store = FlakyStore()
     committer: GroupCommitter[Visit] = GroupCommitter(
         store.write, spool=VisitSpool(tmp_path, max_bytes=1_000_000), replay_interval=0.02
@@ -154,5 +154,96 @@ async def test_a_batch_replayed_twice_is_stored_once(database_url: str) -> None:
             assert (await connection.execute(text("SELECT count(*) FROM visits"))).scalar_one() == 6
             total = await connection.execute(text("SELECT sum(visits) FROM rollup_daily_totals"))
             assert total.scalar_one() == 6
+    finally:
+        await engine.dispose()
+
+
+async def test_a_write_that_committed_but_failed_is_not_counted_twice(tmp_path: Path) -> None:
+    """The database commits, then the connection drops before the answer: the batch is spooled
+    anyway (nobody can tell), and its replay must be recognised by the batch id."""
+    store = FlakyStore()
+    lost_answers = 1
+
+    async def commit_then_fail(batch: Sequence[Visit], batch_id: str | None = None) -> None:
+        nonlocal lost_answers
+        await store.write(batch, batch_id)
+        if lost_answers:
+            lost_answers -= 1
+            raise ConnectionResetError("connection lost after COMMIT")
+
+    committer: GroupCommitter[Visit] = GroupCommitter(
+        commit_then_fail,
+        spool=VisitSpool(tmp_path, max_bytes=1_000_000),
+        retry_delays=(),
+        replay_interval=0.02,
+    )
+    await committer.start()
+    await asyncio.gather(*(committer.record(visit(n=n)) for n in range(5)))
+    for _ in range(100):
+        if not committer.spooling:
+            break
+        await asyncio.sleep(0.02)
+    await committer.stop()
+    assert len(store.rows) == 5
+
+
+@pytest.mark.postgres
+async def test_postgres_one_statement_writer_is_exact_and_idempotent(postgres_url: str) -> None:
+    from tracking.storage.pg_writer import PgVisitWriter
+
+    engine = create_engine(postgres_url)
+    try:
+        await migrate.upgrade(engine)
+        link = await SqlLinkRepository(engine).insert_link(
+            NewLink(
+                slug="pgw0001",
+                target="https://a.com/",
+                tagged_target="https://a.com/",
+                channel=None,
+                campaign=None,
+                sharer_id=None,
+                dedupe_key=None,
+                created_at=NOW,
+                expires_at=None,
+                max_clicks=None,
+                custom_slug=False,
+            )
+        )
+        writer = PgVisitWriter(engine, tz=ZoneInfo("Europe/Berlin"))
+        batch = [visit(link.id, n) for n in range(4)] + [
+            Visit(
+                link.id,
+                NOW,
+                "GET",
+                VisitKind.PREVIEW,
+                "whatsapp",
+                "preview-fetcher",
+                "whatsapp-preview",
+                1,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                False,
+            )
+        ]
+        await writer.write_batch(batch, "c" * 32)
+        await writer.write_batch(batch, "c" * 32)  # a replay of the same batch
+        await writer.write_batch(batch[:1], "d" * 32)
+        async with engine.connect() as connection:
+            scalar = lambda sql: connection.execute(text(sql))  # noqa: E731
+            assert (await scalar("SELECT count(*) FROM visits")).scalar_one() == 6
+            totals = dict(
+                (await scalar("SELECT kind, sum(visits) FROM rollup_daily_totals GROUP BY kind")).all()
+            )
+            assert totals == {"click": 5, "preview": 1}
+            dims = await scalar("SELECT sum(visits) FROM rollup_daily_dimensions WHERE dimension = 'device'")
+            assert dims.scalar_one() == 6
+            hourly = (await scalar("SELECT sum(visits) FROM rollup_hourly")).scalar_one()
+            assert hourly == 6
     finally:
         await engine.dispose()

@@ -49,3 +49,13 @@ class ConfigError(LanternError):
     """A setting with a value Lantern cannot run with."""
 
     code = "config_error"
+
+
+class RateLimited(LanternError):
+    """Too many attempts from one sharer, API key or network; `retry_after` is whole seconds."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

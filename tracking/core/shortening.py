@@ -2,6 +2,14 @@
 
 Every adapter (CLI, HTTP API, Slack, Telegram) ends here, so a link made
 from a chat command and one made from the API obey the same rules.
+
+Rate limit (issue #8): each sharer (`platform:external_id`), or the
+request's `limit_key` (the API's `api:<key name>`), may *create* so many
+links a minute. Only links actually created use up the allowance — asking
+again for a link that exists is free — but once a key is over its limit
+every request from it is refused with `RateLimited` before it reaches the
+store, so a flood costs nothing. A request with neither (the CLI) is not
+limited.
 """
 
 from __future__ import annotations
@@ -11,9 +19,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tracking.core.channels import resolve_channel
-from tracking.core.errors import InvalidInput, LinkNotFound, SlugTaken
+from tracking.core.errors import InvalidInput, LinkNotFound, RateLimited, SlugTaken
 from tracking.core.links import Link, LinkState, NewLink, SharerRef, dedupe_key, short_url
 from tracking.core.ports import DuplicateLink, LinkRepository, SlugCollision
+from tracking.core.rate_limits import RateLimiter, in_words, per_minute_in_words, retry_after_seconds
 from tracking.core.slugs import check_custom_slug, random_slug
 from tracking.core.tagging import normalise_campaign, tag_url, tags_for
 from tracking.core.urls import MAX_URL_LENGTH, HostPolicy, validate_target
@@ -34,6 +43,17 @@ class ShortenRequest:
     sharer: SharerRef | None = None
     expires_at: datetime | None = None
     max_clicks: int | None = None
+    #: Whose allowance this request uses (the API sets `api:<key name>`); None: the sharer's.
+    limit_key: str | None = None
+
+
+def rate_key(request: ShortenRequest) -> str | None:
+    """The key a request is rate-limited under; None (no sharer, no key) is not limited."""
+    if request.limit_key:
+        return request.limit_key
+    if request.sharer is not None:
+        return f"{request.sharer.platform}:{request.sharer.external_id}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +91,14 @@ class Shortener:
         base_url: str,
         clock: Callable[[], datetime],
         slug_factory: Callable[[], str] = random_slug,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._repo = repo
         self._policy = policy
         self._base_url = base_url
         self._clock = clock
         self._slug_factory = slug_factory
+        self._limiter = limiter
 
     def short_url(self, slug: str) -> str:
         """The public URL of a slug."""
@@ -90,6 +112,7 @@ class Shortener:
         campaign = normalise_campaign(request.campaign)
         custom = check_custom_slug(request.slug) if request.slug else None
         self._check_limits(request, now)
+        self._check_rate(request)
         sharer = await self._repo.get_or_create_sharer(request.sharer) if request.sharer else None
         tagged = tag_url(
             target,
@@ -121,7 +144,10 @@ class Shortener:
             max_clicks=request.max_clicks,
             custom_slug=custom is not None,
         )
-        return await self._insert(new, custom)
+        result = await self._insert(new, custom)
+        if result.created:
+            self._use_rate(request)
+        return result
 
     async def shorten_for_channels(
         self, request: ShortenRequest, channels: Sequence[str]
@@ -134,18 +160,10 @@ class Shortener:
                 names.append(resolved)
         if request.slug and len(names) > 1:
             raise InvalidInput("a custom slug can only name one link; ask for one channel at a time")
+        self._check_rate(request, cost=max(len(names), 1))  # all the links or none, not the first few
         results = []
         for name in names or [request.channel or ""]:
-            one = ShortenRequest(
-                url=request.url,
-                channel=name or None,
-                campaign=request.campaign,
-                slug=request.slug,
-                sharer=request.sharer,
-                expires_at=request.expires_at,
-                max_clicks=request.max_clicks,
-            )
-            results.append(await self.shorten(one))
+            results.append(await self.shorten(replace(request, channel=name or None)))
         return results
 
     async def set_disabled(self, slug: str, *, disabled: bool) -> Link:
@@ -163,6 +181,24 @@ class Shortener:
             raise InvalidInput("the expiry time is in the past; give a future date")
         if request.max_clicks is not None and request.max_clicks < 1:
             raise InvalidInput("max clicks must be at least 1")
+
+    def _check_rate(self, request: ShortenRequest, cost: int = 1) -> None:
+        key = rate_key(request)
+        if key is None or self._limiter is None:
+            return
+        wait = self._limiter.wait(key, cost)
+        if wait:
+            seconds = retry_after_seconds(wait)
+            allowance = per_minute_in_words(self._limiter.per_minute, "link")
+            raise RateLimited(
+                f"slow down: you can make {allowance}; try again in {in_words(seconds)}",
+                retry_after=seconds,
+            )
+
+    def _use_rate(self, request: ShortenRequest) -> None:
+        key = rate_key(request)
+        if key is not None and self._limiter is not None:
+            self._limiter.charge(key)
 
     async def _reusable(self, key: str, custom: str | None, now: datetime) -> Link | None:
         existing = await self._repo.get_by_dedupe_key(key)

@@ -169,10 +169,14 @@ class RollupDailyLinkRow(SQLModel, table=True):
     visits: int = 0
 
 
-class SpooledBatchRow(SQLModel, table=True):
-    """Ids of spooled batches already written: replaying one twice must not count it twice."""
+class VisitBatchRow(SQLModel, table=True):
+    """Ids of the visit batches written: a batch retried or replayed from the spool counts once.
 
-    __tablename__ = "spooled_batches"
+    Kept for a week (`lantern prune` and a daily clean-up remove older ids).
+    """
+
+    __tablename__ = "visit_batches"
+    __table_args__ = (Index("ix_visit_batches_written_at", "written_at"),)
 
     id: str = Field(primary_key=True, max_length=32)
     written_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

@@ -146,7 +146,7 @@ def claim_batch(dialect: str, batch_id: str) -> tuple[str, tuple[object, ...]]:
     """Record a spooled batch's id; no row is inserted when it was written before."""
     sql = DriverSql(dialect)
     return (
-        f"INSERT INTO spooled_batches (id, written_at) VALUES ({sql.placeholders(2)}) "  # noqa: S608 - constant
+        f"INSERT INTO visit_batches (id, written_at) VALUES ({sql.placeholders(2)}) "  # noqa: S608 - constant
         "ON CONFLICT (id) DO NOTHING",
         (batch_id, sql.moment(datetime.now(UTC))),
     )

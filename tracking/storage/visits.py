@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tracking.core.rollups import RollupDelta, rollup_delta
 from tracking.core.visits import Visit
-from tracking.storage.tables import VisitorSaltRow, VisitRow
+from tracking.storage.tables import VisitBatchRow, VisitorSaltRow, VisitRow
 from tracking.storage.visit_sql import (
     VISIT_COLUMNS,
     DriverSql,
@@ -25,6 +25,7 @@ from tracking.storage.visit_sql import (
 
 _VISITS: Table = VisitRow.__table__  # type: ignore[attr-defined]
 _SALTS: Table = VisitorSaltRow.__table__  # type: ignore[attr-defined]
+_BATCHES: Table = VisitBatchRow.__table__  # type: ignore[attr-defined]
 
 
 async def apply_rollups(connection: AsyncConnection, delta: RollupDelta) -> None:
@@ -61,6 +62,12 @@ class SqlVisitStore:
                 statements = batch_statements(connection.dialect.name, visits, self._tz)
             for sql, rows in statements:
                 await connection.exec_driver_sql(sql, rows)
+
+    async def forget_batches(self, *, before: datetime) -> int:
+        """Drop ids of batches written before `before`: past a week no retry or replay is pending."""
+        async with self._engine.begin() as connection:
+            result = await connection.execute(delete(_BATCHES).where(_BATCHES.c.written_at < before))
+        return result.rowcount or 0
 
     @staticmethod
     async def _copy_visits(connection: AsyncConnection, visits: Sequence[Visit]) -> None:

@@ -110,6 +110,7 @@ def _shorten_request(body: dict[str, Any], key_name: str) -> tuple[ShortenReques
         expires_at=expires_at,
         max_clicks=max_clicks,
         sharer=SharerRef("api", f"{key_name}:{sharer}"[:128], sharer[:256]) if sharer else None,
+        limit_key=f"api:{key_name}",  # the key's allowance, whichever sharer it names
     )
     return request, channels
 

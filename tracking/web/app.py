@@ -23,7 +23,12 @@ COUNTRY_HEADER = web.AppKey("country_header", str)
 METRICS = web.AppKey("metrics", Metrics)
 
 NO_STORE = "private, no-store"
-_TITLES = {404: "Link not found", 410: "Link no longer available", 503: "Try again in a moment"}
+_TITLES = {
+    404: "Link not found",
+    410: "Link no longer available",
+    429: "Slow down",
+    503: "Try again in a moment",
+}
 
 
 def visit_request(request: web.Request, country_header: str) -> VisitRequest:
@@ -45,6 +50,8 @@ def _response(outcome: Outcome, method: str) -> web.Response:
     if outcome.location is not None:
         headers["Location"] = outcome.location
         return web.Response(status=outcome.status, headers=headers)
+    if outcome.retry_after is not None:
+        headers["Retry-After"] = str(outcome.retry_after)
     title = _TITLES.get(outcome.status, "Lantern")
     body = "" if method == "HEAD" else page(title, outcome.reason.capitalize() + ".")
     return web.Response(status=outcome.status, text=body, content_type="text/html", headers=headers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from tracking.core.errors import InvalidInput, InvalidUrl, LanternError, NotFound, SlugTaken
+from tracking.core.errors import InvalidInput, InvalidUrl, LanternError, NotFound, RateLimited, SlugTaken
 from tracking.core.questions.model import QuestionNotUnderstood
 
 _STATUS: list[tuple[type[LanternError], int]] = [
@@ -13,6 +13,7 @@ _STATUS: list[tuple[type[LanternError], int]] = [
     (InvalidInput, 400),
     (SlugTaken, 409),
     (NotFound, 404),
+    (RateLimited, 429),
 ]
 
 
@@ -33,4 +34,9 @@ def error_response(error: LanternError) -> web.Response:
             unknown=list(error.unknown),
             suggestions=list(error.suggestions),
         )
+    if isinstance(error, RateLimited):
+        extra["retry_after"] = error.retry_after
+        response = json_error(status, error.code, error.message, **extra)
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
     return json_error(status, error.code, error.message, **extra)

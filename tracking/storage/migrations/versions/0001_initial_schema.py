@@ -30,12 +30,15 @@ def upgrade() -> None:
     sa.UniqueConstraint('key_hash'),
     sa.UniqueConstraint('name')
     )
-    op.create_table('spooled_batches',
+    op.create_table('visit_batches',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('written_at', tracking.storage.types.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     )
+    with op.batch_alter_table('visit_batches', schema=None) as batch_op:
+        batch_op.create_index('ix_visit_batches_written_at', ['written_at'], unique=False)
     op.create_table('rollup_daily_totals',
+
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -199,7 +202,7 @@ def downgrade() -> None:
     op.drop_table('rollup_daily')
     op.drop_table('rollup_daily_links')
     op.drop_table('rollup_daily_totals')
-    op.drop_table('spooled_batches')
+    op.drop_table('visit_batches')
 
 
     op.drop_table('api_keys')
