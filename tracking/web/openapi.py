@@ -163,8 +163,7 @@ def openapi_document(timezone: str) -> dict[str, Any]:
                         "400": _error_response("Invalid URL or field"),
                         "401": _error_response("Missing or wrong API key"),
                         "409": _error_response("The custom slug is taken"),
-                    "429": _error_response("Too many links from this key or sharer; see Retry-After"),
-
+                        "429": _error_response("Too many links from this key or sharer; see Retry-After"),
                         "413": {"description": "Body too large"},
                         "415": _error_response("Not JSON"),
                     },
