@@ -24,6 +24,8 @@ _WHITESPACE_OR_CONTROL = re.compile(
     r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]"
 )
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_NUMBER_LABEL = re.compile(r"^(?:[0-9]+|0x[0-9a-f]*)$")
+
 # Characters left alone when re-quoting path, query and fragment: RFC 3986
 # reserved and unreserved characters plus '%' so existing escapes survive.
 _SAFE_CHARS = "!#$%&'()*+,/:;=?@[]~-._"
@@ -165,8 +167,12 @@ def _check_domain(host: str) -> None:
         raise _refuse("no_tld", f"the host {host!r} has no top-level domain (like .com)")
     if len(host) > 253 or not all(_LABEL.match(label) for label in labels):
         raise _refuse("invalid_host", f"the host {host!r} is not a valid domain name")
-    if labels[-1].isdigit():
-        raise _refuse("invalid_host", f"the host {host!r} is not a valid domain name or IP address")
+    if _NUMBER_LABEL.match(labels[-1]):
+        # Browsers (the WHATWG URL standard) read a host ending in a number — decimal, or hex
+        # like 0x7f — as an IPv4 address, so it would not go where the name suggests.
+        raise _refuse(
+            "invalid_host", f"the host {host!r} ends in a number, so browsers read it as an IP address"
+        )
 
 
 def _check_policy(host: str, policy: HostPolicy) -> None:
