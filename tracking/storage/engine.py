@@ -17,7 +17,12 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     """WAL lets readers run beside the writer; NORMAL sync is durable across process crashes."""
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA journal_mode")
+    mode = cursor.fetchone()
+    if mode is None or str(mode[0]).lower() != "wal":  # switching takes a lock: only when needed
+
+        cursor.execute("PRAGMA journal_mode = WAL")
+
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
