@@ -55,6 +55,12 @@ $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 bench: $(BENCH_STAMP) /usr/bin/wrk
 	$(BIN)/python -m bench.run_all
 
+## drills: reliability and security drills (kill -9, SIGTERM, races, hostile input, forgeries, migrations),
+## about 10 minutes, written to docs/reliability.md; fails if any drill fails
+.PHONY: drills
+drills: $(BENCH_STAMP)
+	$(BIN)/python -m drills.run_all
+
 ## bench-stats: only the stats latency at 10 thousand and 10 million visits
 bench-stats: $(BENCH_STAMP)
 	$(BIN)/python -m bench.stats_bench

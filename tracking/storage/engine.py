@@ -20,7 +20,6 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.execute("PRAGMA journal_mode")
     mode = cursor.fetchone()
     if mode is None or str(mode[0]).lower() != "wal":  # switching takes a lock: only when needed
-
         cursor.execute("PRAGMA journal_mode = WAL")
 
     cursor.execute("PRAGMA synchronous = NORMAL")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracking.core.errors import InvalidInput, LanternError
 from tracking.core.links import SharerRef
@@ -19,6 +21,9 @@ from tracking.core.shortening import Shortener, ShortenRequest
 from tracking.stats import StatsService
 from tracking.web.errors import error_response, json_error
 from tracking.web.openapi import openapi_document
+
+log = logging.getLogger(__name__)
+
 
 Verify = Callable[[str], Awaitable[str | None]]
 KEY_NAME = web.RequestKey("api_key_name", str)
@@ -50,7 +55,20 @@ def require_api_key(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def checked(request: web.Request) -> web.Response:
+        try:
+            return await _checked(request)
+        except (SQLAlchemyError, OSError) as error:
+            # The database is busy or away: a clear, retryable answer, never a 500.
+            log.warning("API request failed on the database: %s", error, exc_info=True)
+            response = json_error(
+                503, "unavailable", "the database is busy or unreachable; try again shortly"
+            )
+            response.headers["Retry-After"] = "1"
+            return response
+
+    async def _checked(request: web.Request) -> web.Response:
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+
         verify = request.app[API].verify_key
         name = await verify(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
         if name is None:
