@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tracking.core.attribution import VisitKind
-from tracking.core.links import NewLink
+from tracking.core.links import Link, NewLink
 from tracking.core.visits import Visit
 from tracking.recording import GroupCommitter, RecorderUnavailable
 from tracking.spool import VisitSpool
@@ -43,6 +44,26 @@ def visit(link_id: int = 1, n: int = 0) -> Visit:
         "Windows",
         "DE",
         False,
+    )
+
+
+async def migrated_link(engine: AsyncEngine, slug: str) -> Link:
+    """Migrate an empty database and put one link in it."""
+    await migrate.upgrade(engine)
+    return await SqlLinkRepository(engine).insert_link(
+        NewLink(
+            slug=slug,
+            target="https://a.com/",
+            tagged_target="https://a.com/",
+            channel=None,
+            campaign=None,
+            sharer_id=None,
+            dedupe_key=None,
+            created_at=NOW,
+            expires_at=None,
+            max_clicks=None,
+            custom_slug=False,
+        )
     )
 
 
@@ -129,22 +150,7 @@ async def test_spool_left_by_a_crash_is_replayed_at_start(tmp_path: Path) -> Non
 async def test_a_batch_replayed_twice_is_stored_once(database_url: str) -> None:
     engine = create_engine(database_url)
     try:
-        await migrate.upgrade(engine)
-        link = await SqlLinkRepository(engine).insert_link(
-            NewLink(
-                slug="spool01",
-                target="https://a.com/",
-                tagged_target="https://a.com/",
-                channel=None,
-                campaign=None,
-                sharer_id=None,
-                dedupe_key=None,
-                created_at=NOW,
-                expires_at=None,
-                max_clicks=None,
-                custom_slug=False,
-            )
-        )
+        link = await migrated_link(engine, "spool01")
         store = SqlVisitStore(engine, tz=ZoneInfo("UTC"))
         batch = [visit(link.id, n) for n in range(3)]
         await store.write_batch(batch, "a" * 32)
@@ -193,22 +199,7 @@ async def test_postgres_one_statement_writer_is_exact_and_idempotent(postgres_ur
 
     engine = create_engine(postgres_url)
     try:
-        await migrate.upgrade(engine)
-        link = await SqlLinkRepository(engine).insert_link(
-            NewLink(
-                slug="pgw0001",
-                target="https://a.com/",
-                tagged_target="https://a.com/",
-                channel=None,
-                campaign=None,
-                sharer_id=None,
-                dedupe_key=None,
-                created_at=NOW,
-                expires_at=None,
-                max_clicks=None,
-                custom_slug=False,
-            )
-        )
+        link = await migrated_link(engine, "pgw0001")
         writer = PgVisitWriter(engine, tz=ZoneInfo("Europe/Berlin"))
         batch = [visit(link.id, n) for n in range(4)] + [
             Visit(
