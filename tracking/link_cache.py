@@ -115,7 +115,13 @@ class LinkCache:
         future.set_result(entry)
         return entry
 
+    def peek(self, slug: str) -> CachedLink | None:
+        """The entry in memory, however old, without ever reading the database."""
+        slot = self._slots.get(slug)
+        return slot.entry if slot is not None else None
+
     def forget(self, slug: str) -> None:
+
         """Drop a slug so its next request reads the database (after a change made here)."""
         self._slots.pop(slug, None)
 

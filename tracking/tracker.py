@@ -58,13 +58,20 @@ class NotFoundThrottle:
         self._limiter = limiter
         self._trusted = tuple(trusted_proxies)
 
+    def _network(self, request: VisitRequest) -> str:
+        ip = client_ip(request.peer_ip, request.forwarded_for, self._trusted)
+        return truncate_ip(ip) or ip
+
     def refused(self, request: VisitRequest) -> Outcome | None:
         """Count one unknown-slug answer; a 429 when the request's network is over its limit."""
-        ip = client_ip(request.peer_ip, request.forwarded_for, self._trusted)
-        wait = self._limiter.take(truncate_ip(ip) or ip)
+        wait = self._limiter.take(self._network(request))
         if not wait:
             return None
         return Outcome(429, reason=TOO_MANY_NOT_FOUND, retry_after=retry_after_seconds(wait))
+
+    def flooding(self, request: VisitRequest) -> bool:
+        """True while the request's network is over its limit (nothing is counted)."""
+        return bool(self._limiter.wait(self._network(request)))
 
 
 class DailySalts:
@@ -119,7 +126,16 @@ class Tracker:
         """Resolve, record and answer one request to a short link."""
         if not looks_like_slug(slug):
             return self._not_found(request)  # decided without the cache or the database
-        entry = await self._cache.get(slug)
+        if self._throttle is not None and self._throttle.flooding(request):
+            # A flooding network is answered from memory only: a link it may know is served,
+            # anything else gets its 429 without a database look-up.
+            known = self._cache.peek(slug)
+            if known is None or known.link is None:
+                return self._not_found(request)
+            entry = known
+        else:
+            entry = await self._cache.get(slug)
+
         link = entry.link
         if link is None:
             return self._not_found(request)
