@@ -121,7 +121,6 @@ class LinkCache:
         return slot.entry if slot is not None else None
 
     def forget(self, slug: str) -> None:
-
         """Drop a slug so its next request reads the database (after a change made here)."""
         self._slots.pop(slug, None)
 
