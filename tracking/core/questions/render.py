@@ -225,13 +225,16 @@ def change_phrase(answer: Answer) -> str:
     return f"{arrow} {_percent(change)} vs {previous} {before}"
 
 
+def _with_filters(words: str, i: Interpretation) -> str:
+    """'128 clicks' + ' from messaging in campaign spring'."""
+    filters = _filter_words(i)
+    return f"{words} {filters}" if filters else words
+
+
 def headline(answer: Answer) -> str:
     """'128 clicks from messaging · this week (dates)': the total and what it counts."""
     i = answer.interpretation
-    what = f"{answer.total:,} {metric_noun(i.metric, answer.total)}"
-    filters = _filter_words(i)
-    if filters:
-        what += " " + filters
+    what = _with_filters(f"{answer.total:,} {metric_noun(i.metric, answer.total)}", i)
     period = clean(i.period)
     dates = period_dates(i)
     when = f"{period} ({dates})" if period else dates
@@ -246,10 +249,7 @@ def is_empty(answer: Answer) -> bool:
 def _empty_message(answer: Answer) -> str:
     """'No clicks from messaging this week yet.' — kind, and 'yet' only while the period runs."""
     i = answer.interpretation
-    words = f"No {metric_noun(i.metric)}"
-    filters = _filter_words(i)
-    if filters:
-        words += " " + filters
+    words = _with_filters(f"No {metric_noun(i.metric)}", i)
     period = clean(i.period)
     if period:
         words += " " + period
