@@ -149,31 +149,26 @@ def test_db_upgrade_reports_the_revision(env: dict[str, str]) -> None:
     assert "database at revision" in done.stdout
 
 
+def status_of(url: str) -> str:
+    """The HTTP status curl sees for a URL, without following redirects."""
+    done = subprocess.run(
+        ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
 def test_disable_takes_effect_in_the_running_server(
     env: dict[str, str], server: subprocess.Popen[str]
 ) -> None:
     slug = json.loads(lantern(env, "shorten", "https://example.com/", "--json").stdout)["slug"]
     short = f"{env['LANTERN_BASE_URL']}/{slug}"
-    assert (
-        subprocess.run(
-            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", short],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        == "302"
-    )
+    assert status_of(short) == "302"
     assert lantern(env, "links", "disable", slug).returncode == 0
     time.sleep(5.5)  # the cache's time-to-live (LANTERN_LINK_CACHE_TTL, 5 s by default)
-    assert (
-        subprocess.run(
-            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", short],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        == "410"
-    )
+    assert status_of(short) == "410"
 
 
 def test_sigterm_drains_in_flight_visits(env: dict[str, str], server: subprocess.Popen[str]) -> None:

@@ -15,6 +15,7 @@ from tracking.core.attribution import Classifier, VisitKind, VisitSignals
 from tracking.core.rollups import RollupDelta
 from tracking.core.visits import Visit
 from tracking.storage.tables import LinkRow, VisitRow
+from tracking.storage.visit_sql import VISIT_COLUMNS
 from tracking.storage.visits import apply_rollups
 
 _VISITS: Table = VisitRow.__table__  # type: ignore[attr-defined]
@@ -48,26 +49,9 @@ class ReclassifyReport:
 
 
 def _visit(row: Row[Any]) -> Visit:
+    """A stored visit row as the core's Visit (the columns are the Visit's fields)."""
     data = row._mapping
-    return Visit(
-        link_id=data["link_id"],
-        at=data["at"],
-        method=data["method"],
-        kind=VisitKind(data["kind"]),
-        channel=data["channel"],
-        evidence=data["evidence"],
-        rule=data["rule"],
-        rules_version=data["rules_version"],
-        user_agent=data["user_agent"],
-        referrer=data["referrer"],
-        ip_prefix=data["ip_prefix"],
-        visitor_hash=data["visitor_hash"],
-        device=data["device"],
-        browser=data["browser"],
-        os=data["os"],
-        country=data["country"],
-        private=data["private"],
-    )
+    return Visit(**{column: data[column] for column in VISIT_COLUMNS} | {"kind": VisitKind(data["kind"])})
 
 
 class Reclassifier:
