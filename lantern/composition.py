@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
-from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,9 +19,10 @@ from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
 from tracking.core.urls import HostPolicy
 from tracking.core.visits import PrivacyPolicy, Visit, VisitBuilder, parse_networks
+from tracking.health import VisitHealth
 from tracking.link_cache import CachedLink, LinkCache
 from tracking.metrics import Metrics
-from tracking.recording import GroupCommitter, Write
+from tracking.recording import GroupCommitter, Quarantine, Write
 from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 from tracking.spool import VisitSpool
@@ -30,14 +30,18 @@ from tracking.stats import StatsService
 from tracking.storage import migrate
 from tracking.storage.api_keys import SqlApiKeys
 from tracking.storage.engine import create_engine
+from tracking.storage.files import sqlite_path
 from tracking.storage.link_events import LinkChangeListener
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.pg_writer import PgVisitWriter
+from tracking.storage.refusals import refused_for_its_data
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
+from tracking.storage.tables import visit_text_sizes
 from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
+from tracking.visitor_key import load_visitor_key
 from tracking.web import api
 from tracking.web import app as tracker_web
 
@@ -95,11 +99,17 @@ def build_not_found_throttle(settings: Settings) -> NotFoundThrottle | None:
     return NotFoundThrottle(limiter, trusted_proxies=parse_networks(settings.trusted_proxies))
 
 
-def _writer(engine: AsyncEngine, visits: SqlVisitStore, settings: Settings) -> Write[Visit]:
-    """How batches reach the database: one statement each on PostgreSQL, else the generic store."""
+def _writer(
+    engine: AsyncEngine, visits: SqlVisitStore, settings: Settings, sqlite_writer: SqliteVisitWriter | None
+) -> tuple[Write[Visit], Quarantine[Visit]]:
+    """How batches (and refused visits) reach the database: SQLite's writer thread, one statement each
+    on PostgreSQL, else the generic store."""
+    if sqlite_writer is not None:
+        return sqlite_writer.write_batch, sqlite_writer.quarantine
     if engine.dialect.name == "postgresql":
-        return PgVisitWriter(engine, tz=settings.zone).write_batch
-    return visits.write_batch
+        writer = PgVisitWriter(engine, tz=settings.zone)
+        return writer.write_batch, writer.quarantine
+    return visits.write_batch, visits.quarantine
 
 
 #: How long ids of written visit batches are kept (a retry or replay comes long before).
@@ -115,14 +125,6 @@ async def _housekeeping(engine: AsyncEngine, visits: SqlVisitStore, clock: Clock
             await visits.forget_batches(before=clock() - BATCH_IDS_KEPT)
         except (OSError, SQLAlchemyError) as error:
             log.warning("housekeeping failed (will try again): %s", error)
-
-
-def sqlite_path(database_url: str) -> str | None:
-    """The file of an SQLite URL (None for PostgreSQL or an in-memory database)."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return url.database
 
 
 async def prepare_database(settings: Settings) -> None:
@@ -165,11 +167,14 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             max_bytes=settings.spool_max_mb * 1024 * 1024,
             name=f"worker-{settings.worker_index}",
         )
+        write, quarantine = _writer(engine, visits, settings, sqlite_writer)
         committer: GroupCommitter[Visit] = GroupCommitter(
-            sqlite_writer.write_batch if sqlite_writer else _writer(engine, visits, settings),
+            write,
             max_pending=settings.visit_queue_limit,
             spool=spool,
             max_in_flight=1 if settings.is_sqlite else 2,  # PostgreSQL: overlap the WAL flushes
+            refused_for_data=refused_for_its_data,
+            quarantine=quarantine,
         )
 
         builder = VisitBuilder(
@@ -179,6 +184,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 store_user_agent=settings.store_user_agent,
                 store_referrer=settings.store_referrer,
             ),
+            sizes=visit_text_sizes(),
             trusted_proxies=parse_networks(settings.trusted_proxies),
         )
         tracker = Tracker(
@@ -186,7 +192,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             builder=builder,
             record=committer.record,
             reserve_click=links.reserve_click,
-            salts=DailySalts(visits.salt_for),
+            salts=DailySalts(load_visitor_key(settings)),
             clock=clock,
             redirect_status=settings.redirect_status,
             preview_window=window,
@@ -213,6 +219,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 stats=build_stats(settings, engine),
                 cache=cache,
                 committer=committer,
+                spool=spool,
                 tracker=tracker,
                 clock=clock,
                 cache_listener=listener,
@@ -245,6 +252,9 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
             app[CONTAINER] = built
             app[tracker_web.TRACKER] = built.tracker
             app[tracker_web.ENGINE] = built.engine
+            app[tracker_web.HEALTH] = VisitHealth(
+                committer=built.committer, spool=built.spool, quarantined=built.visits.quarantined
+            )
             app[tracker_web.COUNTRY_HEADER] = settings.country_header
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,

@@ -44,6 +44,31 @@ class _LiveCollector(Collector):
             "lantern_visits_pending", "Visits waiting for the next commit", value=committer.pending
         )
         yield CounterMetricFamily(
+            "lantern_visits_spooled",
+            "Visits written to the spool while the database could not take them",
+            value=committer.items_spooled,
+        )
+        yield CounterMetricFamily(
+            "lantern_visits_replayed",
+            "Spooled visits replayed into the database",
+            value=committer.items_replayed,
+        )
+        yield GaugeMetricFamily(
+            "lantern_visits_spooling",
+            "1 while visits go to the spool instead of the database",
+            value=int(committer.spooling),
+        )
+        yield CounterMetricFamily(
+            "lantern_visits_quarantined",
+            "Visits the database refused for their data, kept in the visit_quarantine table",
+            value=committer.items_quarantined,
+        )
+        yield CounterMetricFamily(
+            "lantern_spool_files_unreadable",
+            "Spooled batch files that could not be read and were set aside (*.unreadable)",
+            value=committer.spool_files_set_aside,
+        )
+        yield CounterMetricFamily(
             "lantern_link_cache_hits", "Link look-ups served from memory", value=cache.hits
         )
         yield CounterMetricFamily(

@@ -9,14 +9,21 @@ When the database cannot take a batch, it goes to a spool on local disk
 instead (fsynced before the redirects are sent) and is replayed once the
 database answers again; while anything is spooled, new batches go
 straight to the spool so visitors do not wait on a dead database.
+
+A batch the database refuses *for its data* would fail the same way on
+every retry and every replay, so it is split in halves, down to single
+visits, and a visit still refused is quarantined with the reason: the
+rest of its batch is stored, and nothing queued or spooled behind it waits.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
@@ -47,8 +54,21 @@ class Spool(Protocol[Item]):
 
     def remove(self, path: Path) -> None: ...
 
+    def set_aside(self, path: Path) -> Path: ...
+
 
 Write = Callable[[Sequence[Item], str | None], Awaitable[None]]
+#: Keeps one refused item aside: (item, reason, id of its one-item write).
+Quarantine = Callable[[Item, str, str], Awaitable[None]]
+
+
+def _part_id(batch_id: str, part: int) -> str:
+    """The id of one half of a split batch: the same halves get the same ids when a spool replays it."""
+    return hashlib.blake2b(f"{batch_id}/{part}".encode(), digest_size=16).hexdigest()
+
+
+def _never(_error: BaseException) -> bool:
+    return False
 
 
 class GroupCommitter(Generic[Item]):
@@ -58,7 +78,8 @@ class GroupCommitter(Generic[Item]):
     whose id the store already holds is skipped (written before). Up to
     `max_in_flight` batches are written at once: one for SQLite's single
     writer, several for PostgreSQL, whose commits wait on WAL flushes.
-
+    `refused_for_data(error)` tells a refusal of the values (split, then
+    `quarantine`) from a database that cannot write (retry, then spool).
     """
 
     def __init__(
@@ -70,8 +91,12 @@ class GroupCommitter(Generic[Item]):
         spool: Spool[Item] | None = None,
         replay_interval: float = REPLAY_INTERVAL,
         max_in_flight: int = 1,
+        refused_for_data: Callable[[BaseException], bool] = _never,
+        quarantine: Quarantine[Item] | None = None,
     ) -> None:
         self._write = write
+        self._refused_for_data = refused_for_data if quarantine is not None else _never
+        self._quarantine = quarantine
         self._max_in_flight = max_in_flight
         self._max_pending = max_pending
         default = SPOOL_RETRY_DELAYS if spool is not None else RETRY_DELAYS
@@ -85,10 +110,14 @@ class GroupCommitter(Generic[Item]):
         self._task: asyncio.Task[None] | None = None
         self._replayer: asyncio.Task[None] | None = None
         self._spooling = False
+        self.spooling_since: datetime | None = None
+        self.spool_refused = False  # the last append to the spool failed (full, unwritable)
         self.batches_written = 0
         self.items_written = 0
         self.items_spooled = 0
         self.items_replayed = 0
+        self.items_quarantined = 0
+        self.spool_files_set_aside = 0
 
     @property
     def pending(self) -> int:
@@ -106,7 +135,7 @@ class GroupCommitter(Generic[Item]):
             left = await asyncio.to_thread(self._spool.pending)
             if left:
                 log.warning("%d spooled visit batches from an earlier run; replaying them", len(left))
-                self._spooling = True
+                self._start_spooling()
             self._replayer = asyncio.create_task(self._replay_forever(), name="visit-spool-replay")
         self._task = asyncio.create_task(self._run(), name="visit-group-commit")
 
@@ -167,7 +196,7 @@ class GroupCommitter(Generic[Item]):
         error: BaseException | None = None
         for delay in (*self._retry_delays, None):
             try:
-                await self._write(batch, batch_id)
+                await self._store(batch, batch_id)
             except Exception as exc:  # noqa: BLE001 - retried, then spooled or handed to every waiter
                 error = exc
                 if delay is None:
@@ -179,11 +208,10 @@ class GroupCommitter(Generic[Item]):
                 break
         if error is None:
             self.batches_written += 1
-            self.items_written += len(batch)
             done.set_result(None)
         elif self._spool is not None:
             log.error("the database is not taking visits (%s); spooling them to disk until it does", error)
-            self._spooling = True
+            self._start_spooling()
             await self._to_spool(batch, batch_id, done)
         else:
             log.error(
@@ -191,15 +219,45 @@ class GroupCommitter(Generic[Item]):
             )
             self._fail(done, error)
 
+    async def _store(self, items: Sequence[Item], batch_id: str) -> None:
+        """Write a batch; if the database refuses its data, store what it takes and quarantine the rest.
+
+        Raises only when the database cannot write at all (the caller retries
+        or spools the whole batch; halves already written are skipped then by
+        their ids, the same on every attempt).
+        """
+        try:
+            await self._write(items, batch_id)
+        except Exception as error:
+            if not self._refused_for_data(error):
+                raise
+            if len(items) == 1:
+                assert self._quarantine is not None
+                log.error("the database refused a visit (%s); it is kept in the quarantine", error)
+                await self._quarantine(items[0], f"{type(error).__name__}: {error}", batch_id)
+                self.items_quarantined += 1
+                return
+            middle = len(items) // 2
+            await self._store(items[:middle], _part_id(batch_id, 0))
+            await self._store(items[middle:], _part_id(batch_id, 1))
+            return
+        self.items_written += len(items)
+
+    def _start_spooling(self) -> None:
+        if not self._spooling:
+            self._spooling = True
+            self.spooling_since = datetime.now(UTC)
+
     async def _to_spool(self, batch: list[Item], batch_id: str, done: asyncio.Future[None]) -> None:
         assert self._spool is not None
         try:
             await asyncio.to_thread(self._spool.append, batch, batch_id)
         except Exception as exc:  # noqa: BLE001 - a full or broken spool: the visitors get 503
             log.error("could not spool %d visits (%s); their requests get 503", len(batch), exc)
+            self.spool_refused = True
             self._fail(done, RecorderUnavailable(f"the database and the spool both refused visits: {exc}"))
             return
-
+        self.spool_refused = False
         self.items_spooled += len(batch)
         done.set_result(None)
 
@@ -210,13 +268,24 @@ class GroupCommitter(Generic[Item]):
                 await self._replay_once()
 
     async def _replay_once(self) -> None:
-        """Write spooled batches oldest first; stop at the first the database refuses."""
+        """Write spooled batches oldest first; stop at the first the database cannot take.
+
+        A batch refused for its data is stored in part and quarantined in part
+        (see `_store`), so it is replayed past, never retried forever; a file
+        that cannot even be read is set aside beside the spool for a person.
+        """
         assert self._spool is not None
         files = await asyncio.to_thread(self._spool.pending)
         for path in files:
-            batch_id, items = await asyncio.to_thread(self._spool.load, path)
             try:
-                await self._write(items, batch_id)
+                batch_id, items = await asyncio.to_thread(self._spool.load, path)
+            except (ValueError, TypeError, KeyError) as exc:
+                kept = await asyncio.to_thread(self._spool.set_aside, path)
+                self.spool_files_set_aside += 1
+                log.error("a spooled visit batch cannot be read (%s); it is set aside as %s", exc, kept)
+                continue
+            try:
+                await self._store(items, batch_id)
             except Exception as exc:  # noqa: BLE001 - still down: keep spooling, try again later
                 log.warning(
                     "the database is still not taking visits (%s); %d batches spooled", exc, len(files)
@@ -228,6 +297,7 @@ class GroupCommitter(Generic[Item]):
             if self._spooling:
                 log.warning("the database is back: %d spooled visits replayed", self.items_replayed)
             self._spooling = False
+            self.spooling_since = None
 
     @staticmethod
     def _fail(done: asyncio.Future[None], error: BaseException) -> None:

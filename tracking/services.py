@@ -19,6 +19,7 @@ from tracking.core.visits import Visit
 from tracking.link_cache import LinkCache
 from tracking.recording import GroupCommitter
 from tracking.settings import Settings
+from tracking.spool import VisitSpool
 from tracking.stats import StatsService
 from tracking.storage.link_events import LinkChangeListener
 from tracking.storage.links import SqlLinkRepository
@@ -38,6 +39,7 @@ class Container:
     stats: StatsService
     cache: LinkCache
     committer: GroupCommitter[Visit]
+    spool: VisitSpool
     tracker: Tracker
     clock: Callable[[], datetime]
     cache_listener: LinkChangeListener | None = None  # PostgreSQL: drops changed links from the cache

@@ -69,6 +69,16 @@ class Settings(BaseSettings):
     spool_max_mb: int = Field(
         512, ge=1, description="Most megabytes of spooled visits per worker; past it new visits get 503."
     )
+    visitor_key: SecretStr | None = Field(
+        None,
+        description="Secret the daily visitor-hash salts are derived from (32+ characters); every process "
+        "and host sharing a database needs the same one. Unset: a key file is used (created if missing).",
+    )
+    visitor_key_file: str | None = Field(
+        None,
+        description="File holding the visitor key, created 0600 on first start; default NAME.key beside "
+        "the SQLite file, or visitor.key in the spool folder.",
+    )
     store_ip: bool = Field(True, description="Keep the truncated IP (/24, /48) of each visit.")
 
     store_user_agent: bool = Field(True, description="Keep the raw user agent of each visit.")
@@ -146,6 +156,15 @@ class Settings(BaseSettings):
                 "(or set LANTERN_SLACK_APP_TOKEN for Socket Mode)"
             )
         return self
+
+    @field_validator("visitor_key")
+    @classmethod
+    def _long_visitor_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < 32:
+            raise ValueError(
+                "LANTERN_VISITOR_KEY must have at least 32 characters (e.g. from `openssl rand -hex 32`)"
+            )
+        return value
 
     @field_validator("redirect_status", mode="before")
     @classmethod

@@ -6,6 +6,9 @@ sent — so a visit whose 302 went out is never lost. When the database
 answers again the spooled batches are replayed oldest first; each carries
 an id stored in the same transaction as its visits, so a batch replayed
 twice (a crash between commit and delete) is counted once.
+
+Spooled visits hold user agents and /24 prefixes like the database does:
+the folder is created 0700 and every file 0600.
 """
 
 from __future__ import annotations
@@ -15,32 +18,38 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from tracking.core.attribution import VisitKind
-from tracking.core.visits import Visit
+from tracking.core.visits import Visit, visit_as_dict, visit_from_dict
 
 log = logging.getLogger(__name__)
+
+#: What a batch file is called once the replayer has given up reading it (kept for a person to look at).
+SET_ASIDE_SUFFIX = ".unreadable"
 
 
 class SpoolFull(Exception):
     """The spool reached its size limit; new visits are refused (503) rather than risked."""
 
 
-def _encode(visit: Visit) -> dict[str, object]:
-    data = asdict(visit)
-    data["at"] = visit.at.isoformat()
-    data["kind"] = visit.kind.value
-    return data
+@dataclass(frozen=True, slots=True)
+class SpoolState:
+    """What /healthz says about the spool: how much waits, since when, and the room left."""
+
+    batches: int
+    visits: int
+    bytes: int
+    oldest: datetime | None
+    room_bytes: int
 
 
-def _decode(data: dict[str, object]) -> Visit:
-    values = dict(data)
-    values["at"] = datetime.fromisoformat(str(values["at"]))
-    values["kind"] = VisitKind(str(values["kind"]))
-    return Visit(**values)  # type: ignore[arg-type]
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    size: int
+    visits: int
+    written: float
 
 
 class VisitSpool:
@@ -49,15 +58,25 @@ class VisitSpool:
     def __init__(self, directory: Path, *, max_bytes: int, name: str = "worker-0") -> None:
         self._dir = directory / name
         self._max_bytes = max_bytes
-        self._dir.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._dir.mkdir(mode=0o700, exist_ok=True)
         files = self._files()
         self._sequence = max((self._number(p) for p in files), default=0)
         self._lock = threading.Lock()  # appends and removals come from worker threads
-        self._bytes = sum(p.stat().st_size for p in files)
+        self._entries = {path: self._entry(path) for path in files}
+        self._bytes = sum(entry.size for entry in self._entries.values())
 
     @staticmethod
     def _number(path: Path) -> int:
         return int(path.name.split("-", 1)[0])
+
+    @classmethod
+    def _entry(cls, path: Path) -> _Entry:
+        """A file found at start: its visits are counted from its name (`SEQ-PID-VISITS.batch`)."""
+        stat = path.stat()
+        parts = path.stem.split("-")
+        visits = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
+        return _Entry(stat.st_size, visits, stat.st_mtime)
 
     def _files(self) -> list[Path]:
         return sorted(self._dir.glob("*.batch"), key=self._number)
@@ -66,37 +85,59 @@ class VisitSpool:
         """Bytes spooled now."""
         return self._bytes
 
+    def state(self) -> SpoolState:
+        """Batches, visits and bytes waiting, the time the oldest was spooled, and the room left."""
+        with self._lock:
+            entries = list(self._entries.values())
+        oldest = min((entry.written for entry in entries), default=None)
+        return SpoolState(
+            batches=len(entries),
+            visits=sum(entry.visits for entry in entries),
+            bytes=self._bytes,
+            oldest=datetime.fromtimestamp(oldest, UTC) if oldest is not None else None,
+            room_bytes=max(0, self._max_bytes - self._bytes),
+        )
+
     def pending(self) -> list[Path]:
         """Spooled batch files, oldest first."""
         return self._files()
 
     def append(self, visits: Sequence[Visit], batch_id: str) -> Path:
         """Write one batch durably (file and directory fsynced) and return its file."""
-        body = json.dumps({"id": batch_id, "visits": [_encode(v) for v in visits]}).encode()
+        # ASCII JSON: a text the database would refuse (a lone surrogate) still spools, then is quarantined.
+        body = json.dumps({"id": batch_id, "visits": [visit_as_dict(v) for v in visits]}).encode()
         with self._lock:
             if self._bytes + len(body) > self._max_bytes:
                 raise SpoolFull(f"the visit spool in {self._dir} is full ({self._max_bytes} bytes)")
             self._bytes += len(body)
             self._sequence += 1
-            final = self._dir / f"{self._sequence:012d}-{os.getpid()}.batch"
+            final = self._dir / f"{self._sequence:012d}-{os.getpid()}-{len(visits)}.batch"
         temporary = final.with_suffix(".tmp")
-        with temporary.open("wb") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        temporary.rename(final)
-        directory = os.open(self._dir, os.O_RDONLY)
         try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(body)
+                out.flush()
+                os.fsync(out.fileno())
+            temporary.rename(final)
+            directory = os.open(self._dir, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+        except OSError:
+            with self._lock:
+                self._bytes -= len(body)
+            raise
+        with self._lock:
+            self._entries[final] = _Entry(len(body), len(visits), final.stat().st_mtime)
         return final
 
     @staticmethod
     def load(path: Path) -> tuple[str, list[Visit]]:
-        """A spooled batch: its id and its visits."""
+        """A spooled batch: its id and its visits (ValueError, TypeError or KeyError when unreadable)."""
         data = json.loads(path.read_bytes())
-        return str(data["id"]), [_decode(v) for v in data["visits"]]
+        return str(data["id"]), [visit_from_dict(v) for v in data["visits"]]
 
     def remove(self, path: Path) -> None:
         """Forget a batch once the database holds it."""
@@ -104,3 +145,14 @@ class VisitSpool:
         path.unlink()
         with self._lock:
             self._bytes -= size
+            self._entries.pop(path, None)
+
+    def set_aside(self, path: Path) -> Path:
+        """Rename a batch that cannot be read out of the replay's way; it stays on disk, outside the count."""
+        size = path.stat().st_size
+        kept = path.with_suffix(SET_ASIDE_SUFFIX)
+        path.rename(kept)
+        with self._lock:
+            self._bytes -= size
+            self._entries.pop(path, None)
+        return kept

@@ -22,6 +22,7 @@ from tracking.core.visits import (
     VisitBuilder,
     VisitRequest,
     client_ip,
+    day_salt,
     share_event,
     truncate_ip,
 )
@@ -75,23 +76,21 @@ class NotFoundThrottle:
 
 
 class DailySalts:
-    """The visitor-hash salt of each UTC day, fetched once per day per process."""
+    """The visitor-hash salt of the current UTC day, derived from a secret kept outside the database.
 
-    def __init__(self, fetch: Callable[[date], Awaitable[str]]) -> None:
-        self._fetch = fetch
+    Only the day in use is held; the previous day's salt is dropped as soon
+    as the next day's first visit arrives, and no salt is ever written down.
+    """
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
         self._day: date | None = None
         self._salt = ""
 
-    async def for_day(self, day: date) -> str:
-        """The salt for `day`; only the first request of a day waits for the database."""
+    def for_day(self, day: date) -> str:
+        """The salt for `day` (derived once per day per process)."""
         if day != self._day:
-            try:
-                self._salt = await self._fetch(day)
-            except Exception as error:
-                if not self._salt:
-                    raise
-                log.warning("cannot fetch the visitor salt for %s (%s); keeping the last one", day, error)
-                return self._salt
+            self._salt = day_salt(self._secret, day)
             self._day = day
         return self._salt
 
@@ -147,7 +146,7 @@ class Tracker:
             request,
             link,
             at=now,
-            salt=await self._salts.for_day(now.date()),
+            salt=self._salts.for_day(now.date()),
             recent_preview_channels=self._recent_previews(entry, now),
         )
         limited = visit.kind is VisitKind.CLICK and link.max_clicks is not None
@@ -171,7 +170,7 @@ class Tracker:
         if link is None:
             return False
         now = self._clock()
-        await self._record(share_event(link.id, channel, source=source, at=now))
+        await self._record(self._builder.fit(share_event(link.id, channel, source=source, at=now)))
         entry.previews[channel] = now
         return True
 

@@ -28,7 +28,8 @@ async def test_upgrade_downgrade_upgrade(database_url: str) -> None:
         await migrate.upgrade(engine)
         head = await migrate.current_revision(engine)
         assert head is not None
-        assert {"links", "visits", "sharers", "visitor_salts"} <= await _tables(database_url)
+        assert {"links", "visits", "sharers", "visit_quarantine"} <= await _tables(database_url)
+        assert "visitor_salts" not in await _tables(database_url)  # salts never sit beside the visits
         await SqlLinkRepository(engine).insert_link(
             NewLink(
                 slug="keepme1",

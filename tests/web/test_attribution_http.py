@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, inspect, select, text, update
 
 from lantern.composition import build_classifier
 from tests.web.conftest import BROWSER, Running
+from tracking.core.visits import day_salt, visitor_hash
 from tracking.storage.maintenance import Reclassifier, prune_visits
 from tracking.storage.tables import (
     RollupDailyRow,
     RollupDimensionRow,
     RollupHourlyRow,
-    VisitorSaltRow,
     VisitRow,
 )
+from tracking.visitor_key import load_visitor_key
 
 WHATSAPP_PREVIEW = "WhatsApp/2.23.20.0 A"
 IPHONE = (
@@ -101,16 +102,25 @@ async def test_device_browser_os_and_country_are_stored(lantern: Running) -> Non
     assert visit.rules_version >= 1
 
 
-async def test_unique_visitor_hash_is_stable_within_a_day_and_the_salt_is_shared(lantern: Running) -> None:
+async def test_visitor_hash_is_stable_within_a_day_and_its_salt_is_not_stored(
+    lantern: Running,
+) -> None:
     slug = await lantern.shorten("https://example.com/")
     for agent in (BROWSER, BROWSER, IPHONE):
         assert await get(lantern, slug, **{"User-Agent": agent}) == 302
-    hashes = [v.visitor_hash for v in await lantern.visits()]
+    visits = await lantern.visits()
+    hashes = [v.visitor_hash for v in visits]
     assert hashes[0] == hashes[1] != hashes[2]
+    # The day's salt comes from the key outside the database (any process with that key agrees) ...
+    salt = day_salt(load_visitor_key(lantern.container.settings), visits[0].at.date())
+    assert hashes[0] == visitor_hash(salt, "127.0.0.1", BROWSER)
+    # ... and no table holds it.
     async with lantern.container.engine.connect() as connection:
-        salts = (await connection.execute(select(VisitorSaltRow))).all()  # type: ignore[call-overload]
-    assert len(salts) == 1 and len(salts[0].salt) == 64
-    assert salts[0].salt not in str(hashes)
+        tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+        assert not [t for t in tables if "salt" in t]
+        for table in tables:
+            dump = str((await connection.execute(text(f"SELECT * FROM {table}"))).all())  # noqa: S608
+            assert salt not in dump
 
 
 async def test_rollups_match_raw_visits_and_survive_prune(lantern: Running) -> None:

@@ -7,17 +7,16 @@ extracts `VisitRequest` from aiohttp); it decides what may be kept.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
 from functools import lru_cache
 
 from tracking.core.attribution import RULES_VERSION, Classifier, VisitKind, VisitSignals, describe_device
 from tracking.core.links import Link
 
-MAX_USER_AGENT = 512
-MAX_REFERRER = 1024
 IPV4_PREFIX = 24
 IPV6_PREFIX = 48
 
@@ -106,13 +105,79 @@ def client_ip(peer_ip: str, forwarded_for: str, trusted: Sequence[Network]) -> s
     return hops[0] if hops else peer_ip
 
 
+def day_salt(secret: bytes, day: date) -> str:
+    """The visitor-hash salt of one UTC day: an HMAC of the day keyed by a secret kept outside the database.
+
+    Every process holding the same secret derives the same salt (so unique
+    visitors agree across workers and hosts), and none is ever stored: whoever
+    holds only the database cannot re-key the hash to try the 256 addresses
+    of a visit's /24.
+    """
+    return hmac.new(secret, b"lantern visitor salt " + day.isoformat().encode(), hashlib.sha256).hexdigest()
+
+
 def visitor_hash(salt: str, ip: str, user_agent: str) -> str:
-    """A daily-salted hash: counts unique visitors, cannot be turned back into an IP."""
-    return hashlib.blake2b(f"{ip}|{user_agent}".encode(), key=salt.encode()[:64], digest_size=16).hexdigest()
+    """A daily-salted hash: counts unique visitors; without the day's salt no IP can be tried against it."""
+    # surrogatepass: a forged X-Forwarded-For hop may carry bytes that are not UTF-8.
+    text = f"{ip}|{user_agent}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, key=salt.encode()[:64], digest_size=16).hexdigest()
 
 
-def _crop(text: str, limit: int) -> str | None:
-    return text[:limit] if text else None
+def readable(text: str) -> str:
+    """Header text as the HTTP parser hands it, made storable.
+
+    Bytes that are not UTF-8 arrive as lone surrogates (`surrogateescape`),
+    which no database driver can encode; they become U+FFFD. ASCII, nearly
+    every header, costs one check.
+    """
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+@dataclass(frozen=True, slots=True)
+class TextSizes:
+    """How many characters each text of a stored visit may hold: its column sizes.
+
+    Storage builds this from its table definitions (the one place sizes are
+    written down) and the builder cuts every visit to it before the visit is
+    queued, so no header, however long, makes the database refuse a batch.
+    """
+
+    sizes: tuple[tuple[str, int], ...]
+
+    def fit(self, visit: Visit) -> Visit:
+        """The visit itself when every text fits (nearly always), else a copy with the long ones cut."""
+        cut: dict[str, str] = {}
+        for name, size in self.sizes:
+            value = getattr(visit, name)
+            if value is not None and len(value) > size:
+                cut[name] = value[:size]
+        return replace(visit, **cut) if cut else visit  # type: ignore[arg-type]
+
+    def size(self, name: str) -> int:
+        """The size of one field (a KeyError for a field that is not text)."""
+        return dict(self.sizes)[name]
+
+
+def visit_as_dict(visit: Visit) -> dict[str, object]:
+    """A visit as JSON-ready values (the spool and the quarantine keep visits this way)."""
+    data = asdict(visit)
+    data["at"] = visit.at.isoformat()
+    data["kind"] = visit.kind.value
+    return data
+
+
+def visit_from_dict(data: dict[str, object]) -> Visit:
+    """The visit `visit_as_dict` described."""
+    values = dict(data)
+    values["at"] = datetime.fromisoformat(str(values["at"]))
+    values["kind"] = VisitKind(str(values["kind"]))
+    return Visit(**values)  # type: ignore[arg-type]
+
+
+def _kept(text: str) -> str | None:
+    return text or None
 
 
 def share_event(link_id: int, channel: str, *, source: str, at: datetime) -> Visit:
@@ -142,11 +207,17 @@ class VisitBuilder:
     """Builds a Visit from a request and its link, applying attribution and privacy."""
 
     def __init__(
-        self, *, classifier: Classifier, privacy: PrivacyPolicy, trusted_proxies: Sequence[Network] = ()
+        self,
+        *,
+        classifier: Classifier,
+        privacy: PrivacyPolicy,
+        sizes: TextSizes,
+        trusted_proxies: Sequence[Network] = (),
     ) -> None:
         self._classifier = classifier
         self._privacy = privacy
         self._trusted = tuple(trusted_proxies)
+        self.fit = sizes.fit
 
     def warm_up(self) -> None:
         """Compile the rule and parser regexes now, not on the first visitor's request."""
@@ -163,39 +234,42 @@ class VisitBuilder:
         salt: str,
         recent_preview_channels: frozenset[str] = frozenset(),
     ) -> Visit:
-        """Classify and strip a request down to what may be stored."""
+        """Classify and strip a request down to what may be stored, cut to the column sizes."""
+        user_agent, referrer = readable(request.user_agent), readable(request.referrer)
         attribution = self._classifier.classify(
             VisitSignals(
                 method=request.method,
-                user_agent=request.user_agent,
-                referrer=request.referrer,
+                user_agent=user_agent,
+                referrer=referrer,
                 link_channel=link.channel,
                 recent_preview_channels=recent_preview_channels,
             )
         )
-        device = describe_device(request.user_agent)
+        device = describe_device(user_agent)
         private = request.do_not_track
         ip = client_ip(request.peer_ip, request.forwarded_for, self._trusted)
         keep_ip = self._privacy.store_ip and not private
         keep_ua = self._privacy.store_user_agent and not private
         keep_referrer = self._privacy.store_referrer and not private
         country = request.country.strip().upper()[:2]
-        return Visit(
-            link_id=link.id,
-            at=at,
-            method=request.method,
-            kind=attribution.kind,
-            channel=attribution.channel,
-            evidence=attribution.evidence,
-            rule=attribution.rule,
-            rules_version=attribution.rules_version,
-            user_agent=_crop(request.user_agent, MAX_USER_AGENT) if keep_ua else None,
-            referrer=_crop(request.referrer, MAX_REFERRER) if keep_referrer else None,
-            ip_prefix=truncate_ip(ip) if keep_ip else None,
-            visitor_hash=None if private else visitor_hash(salt, ip, request.user_agent),
-            device=None if private else device.device,
-            browser=None if private else device.browser,
-            os=None if private else device.os,
-            country=country if country.isalpha() and len(country) == 2 else None,
-            private=private,
+        return self.fit(
+            Visit(
+                link_id=link.id,
+                at=at,
+                method=request.method,
+                kind=attribution.kind,
+                channel=attribution.channel,
+                evidence=attribution.evidence,
+                rule=attribution.rule,
+                rules_version=attribution.rules_version,
+                user_agent=_kept(user_agent) if keep_ua else None,
+                referrer=_kept(referrer) if keep_referrer else None,
+                ip_prefix=truncate_ip(ip) if keep_ip else None,
+                visitor_hash=None if private else visitor_hash(salt, ip, user_agent),
+                device=None if private else device.device,
+                browser=None if private else device.browser,
+                os=None if private else device.os,
+                country=country if country.isalpha() and len(country) == 2 else None,
+                private=private,
+            )
         )

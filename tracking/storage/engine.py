@@ -9,6 +9,8 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from tracking.storage.files import create_private, sqlite_path
+
 #: How long an SQLite connection waits for another process's write lock (ms).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -36,6 +38,9 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
         kwargs.update(pool_size=pool_size, max_overflow=0, pool_pre_ping=True, pool_recycle=1800)
+    file = sqlite_path(url)
+    if file is not None:
+        create_private(file)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tracking.core.rollups import rollup_delta
 from tracking.core.visits import Visit
+from tracking.storage.visit_sql import quarantine_visit
 
 _ARRAYS = {
     "visits": ("link_id int", "at timestamptz", "method text", "kind text", "channel text", "evidence text",
@@ -101,3 +102,12 @@ class PgVisitWriter:
             driver = raw.driver_connection
             assert driver is not None
             await driver.fetchval(STATEMENT, *arguments)
+
+    async def quarantine(self, visit: Visit, reason: str, row_id: str) -> None:
+        """Keep a visit PostgreSQL refused aside, with the reason."""
+        sql, params = quarantine_visit("postgresql", visit, reason, row_id)
+        async with self._engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            await driver.execute(sql, *params)

@@ -17,22 +17,25 @@ from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
 from tracking.core.visits import Visit
-from tracking.storage.engine import SQLITE_BUSY_TIMEOUT_MS
-from tracking.storage.visit_sql import batch_statements, claim_batch
+from tracking.storage.visit_sql import batch_statements, claim_batch, quarantine_visit
 
 log = logging.getLogger(__name__)
 
 #: Seconds between background checkpoints.
 CHECKPOINT_INTERVAL = 1.0
+#: How long the visit writer waits for another process's lock (ms). Short on purpose: a locked
+#: database hands its batch to the spool within about a second (two quick retries of the group
+#: committer included) instead of keeping visitors waiting on their redirect.
+VISIT_WRITER_BUSY_TIMEOUT_MS = 250
 #: Pages after which the writer checkpoints by itself, should the background task fall behind.
 AUTOCHECKPOINT_PAGES = 20_000
 
 
 def _connect(path: str) -> sqlite3.Connection:
     connection = sqlite3.connect(
-        path, isolation_level=None, check_same_thread=False, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
+        path, isolation_level=None, check_same_thread=False, timeout=VISIT_WRITER_BUSY_TIMEOUT_MS / 1000
     )
-    connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    connection.execute(f"PRAGMA busy_timeout = {VISIT_WRITER_BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
@@ -105,6 +108,16 @@ class SqliteVisitWriter:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
+
+    async def quarantine(self, visit: Visit, reason: str, row_id: str) -> None:
+        """Keep a visit SQLite refused aside, with the reason, from the writer thread."""
+        sql, params = quarantine_visit("sqlite", visit, reason, row_id)
+
+        def insert() -> None:
+            assert self._connection is not None, "start() first"
+            self._connection.execute(sql, params)  # autocommit: one statement, one transaction
+
+        await asyncio.get_running_loop().run_in_executor(self._writer, insert)
 
     async def _checkpoints(self) -> None:
         loop = asyncio.get_running_loop()

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from tracking.core.rollups import DIMENSIONS
+from tracking.core.visits import TextSizes
 from tracking.storage.types import BigId, UtcDateTime
+
+#: Characters of a refusal's reason kept in the quarantine.
+QUARANTINE_REASON_SIZE = 512
 
 
 class SharerRow(SQLModel, table=True):
@@ -77,15 +82,6 @@ class VisitRow(SQLModel, table=True):
     os: str | None = Field(default=None, max_length=64)
     country: str | None = Field(default=None, max_length=2)
     private: bool = False
-
-
-class VisitorSaltRow(SQLModel, table=True):
-    """The day's salt for visitor hashes, shared by every process through the database."""
-
-    __tablename__ = "visitor_salts"
-
-    day: str = Field(primary_key=True, max_length=10)
-    salt: str = Field(max_length=64)
 
 
 class RollupHourlyRow(SQLModel, table=True):
@@ -180,3 +176,47 @@ class VisitBatchRow(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=32)
     written_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class QuarantinedVisitRow(SQLModel, table=True):
+    """A visit the database refused for its data, kept aside with the reason so no batch is blocked by it.
+
+    `id` is the id of the one-visit write that was refused: a batch replayed
+    from the spool quarantines the same visit once. `visit` is the visit as
+    ASCII JSON, so the row itself can always be stored.
+    """
+
+    __tablename__ = "visit_quarantine"
+
+    id: str = Field(primary_key=True, max_length=32)
+    link_id: int | None = None
+    at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    quarantined_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
+    reason: str = Field(max_length=QUARANTINE_REASON_SIZE)
+    visit: str = Field(sa_column=Column(Text(), nullable=False))
+
+
+def visit_text_sizes() -> TextSizes:
+    """Each text of a visit and the most characters it may have, read from the table definitions.
+
+    A field's size is its column in `visits`, narrowed by every roll-up column
+    of the same name (`channel`, …) and, for the roll-up dimensions, by the
+    dimension `value` column: one source for every limit, on both databases
+    (SQLite does not enforce them, PostgreSQL refuses a whole batch over one).
+    """
+    tables: list[Table] = list(SQLModel.metadata.tables.values())
+    visits: Table = VisitRow.__table__  # type: ignore[attr-defined]
+    values: Table = RollupDimensionRow.__table__  # type: ignore[attr-defined]
+    sizes = []
+    for column in visits.columns:
+        length = getattr(column.type, "length", None)
+        if not isinstance(length, int) or column.name == "kind":  # kind is an enum of short words
+            continue
+        for table in tables:
+            if table.name.startswith("rollup_") and column.name in table.c:
+                other = getattr(table.c[column.name].type, "length", None)
+                length = min(length, other) if isinstance(other, int) else length
+        if column.name in DIMENSIONS:
+            length = min(length, int(getattr(values.c.value.type, "length", length)))
+        sizes.append((column.name, length))
+    return TextSizes(tuple(sizes))

@@ -6,12 +6,14 @@ place that knows how each database wants datetimes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from tracking.core.rollups import RollupDelta, rollup_delta
-from tracking.core.visits import Visit
+from tracking.core.visits import Visit, visit_as_dict
+from tracking.storage.tables import QUARANTINE_REASON_SIZE
 
 _HOUR_KEYS = ("link_id", "hour", "kind", "channel")
 _DAY_KEYS = ("link_id", "day", "kind", "channel")
@@ -149,4 +151,27 @@ def claim_batch(dialect: str, batch_id: str) -> tuple[str, tuple[object, ...]]:
         f"INSERT INTO visit_batches (id, written_at) VALUES ({sql.placeholders(2)}) "  # noqa: S608 - constant
         "ON CONFLICT (id) DO NOTHING",
         (batch_id, sql.moment(datetime.now(UTC))),
+    )
+
+
+def _ascii(text: str) -> str:
+    """Text any database takes: non-ASCII (lone surrogates and NULs included) as escapes."""
+    return text.encode("ascii", "backslashreplace").decode("ascii").replace("\x00", "\\x00")
+
+
+def quarantine_visit(dialect: str, visit: Visit, reason: str, row_id: str) -> tuple[str, tuple[object, ...]]:
+    """Keep a refused visit aside with the reason; once per `row_id` (a replay quarantines it again)."""
+    sql = DriverSql(dialect)
+    payload = json.dumps(visit_as_dict(visit), ensure_ascii=True)  # ASCII only: NULs and surrogates escaped
+    return (
+        "INSERT INTO visit_quarantine (id, link_id, at, quarantined_at, reason, visit) "  # noqa: S608 - constant
+        f"VALUES ({sql.placeholders(6)}) ON CONFLICT (id) DO NOTHING",
+        (
+            row_id,
+            visit.link_id if isinstance(visit.link_id, int) and abs(visit.link_id) < 2**31 else None,
+            sql.moment(visit.at),
+            sql.moment(datetime.now(UTC)),
+            _ascii(reason)[:QUARANTINE_REASON_SIZE],
+            payload,
+        ),
     )

@@ -1,30 +1,28 @@
-"""Writing visit batches and reading what the tracker needs back (salts, recent previews)."""
+"""Writing visit batches and reading what the tracker needs back (recent previews)."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tracking.core.rollups import RollupDelta, rollup_delta
 from tracking.core.visits import Visit
-from tracking.storage.tables import VisitBatchRow, VisitorSaltRow, VisitRow
+from tracking.storage.tables import QuarantinedVisitRow, VisitBatchRow, VisitRow
 from tracking.storage.visit_sql import (
     VISIT_COLUMNS,
     DriverSql,
     batch_statements,
     claim_batch,
+    quarantine_visit,
     rollup_statements,
 )
 
 _VISITS: Table = VisitRow.__table__  # type: ignore[attr-defined]
-_SALTS: Table = VisitorSaltRow.__table__  # type: ignore[attr-defined]
+_QUARANTINE: Table = QuarantinedVisitRow.__table__  # type: ignore[attr-defined]
 _BATCHES: Table = VisitBatchRow.__table__  # type: ignore[attr-defined]
 
 
@@ -90,16 +88,13 @@ class SqlVisitStore:
         async with self._engine.connect() as connection:
             return {str(channel): at for channel, at in (await connection.execute(query)).all()}
 
-    async def salt_for(self, day: date) -> str:
-        """The salt of `day`, created by whichever process asks first; older ones are deleted."""
-        key = day.isoformat()
-        values = {"day": key, "salt": secrets.token_hex(32)}
+    async def quarantine(self, visit: Visit, reason: str, row_id: str) -> None:
+        """Keep a visit the database refused aside, with the reason (see tracking.storage.refusals)."""
         async with self._engine.begin() as connection:
-            dialect = connection.dialect.name
-            statement = pg_insert(_SALTS) if dialect == "postgresql" else sqlite_insert(_SALTS)
-            await connection.execute(statement.values(values).on_conflict_do_nothing())
-            await connection.execute(
-                delete(_SALTS).where(_SALTS.c.day < (day - timedelta(days=1)).isoformat())
-            )
-            salt = (await connection.execute(select(_SALTS.c.salt).where(_SALTS.c.day == key))).scalar_one()
-        return str(salt)
+            sql, params = quarantine_visit(connection.dialect.name, visit, reason, row_id)
+            await connection.exec_driver_sql(sql, params)
+
+    async def quarantined(self) -> int:
+        """How many visits the quarantine holds."""
+        async with self._engine.connect() as connection:
+            return int((await connection.execute(select(func.count()).select_from(_QUARANTINE))).scalar_one())

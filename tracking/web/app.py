@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tracking.core.visits import VisitRequest
+from tracking.health import VisitHealth
 from tracking.metrics import Metrics
 from tracking.recording import RecorderUnavailable
 from tracking.tracker import Outcome, Tracker
@@ -21,6 +21,7 @@ TRACKER = web.AppKey("tracker", Tracker)
 ENGINE = web.AppKey("engine", AsyncEngine)
 COUNTRY_HEADER = web.AppKey("country_header", str)
 METRICS = web.AppKey("metrics", Metrics)
+HEALTH = web.AppKey("health", VisitHealth)
 
 NO_STORE = "private, no-store"
 _TITLES = {
@@ -86,13 +87,9 @@ async def metrics_text(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Healthy when the database answers."""
-    try:
-        async with request.app[ENGINE].connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except (SQLAlchemyError, OSError) as error:
-        return web.json_response({"status": "unavailable", "database": str(error)[:200]}, status=503)
-    return web.json_response({"status": "ok", "database": "ok"})
+    """Where visits go now (database, spool, nowhere) and what is quarantined; 503 when nothing is stored."""
+    health = await request.app[HEALTH].check()
+    return web.json_response(health.body, status=health.status, headers={"Cache-Control": "no-store"})
 
 
 async def home(_request: web.Request) -> web.Response:
