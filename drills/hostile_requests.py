@@ -26,7 +26,10 @@ from drills.hostile_urls import OWN_HOST
 from drills.result import DrillResult
 from tracking.core.questions.model import Answer, GroupBy, Interpretation, Metric, Row
 from tracking.core.questions.render import render_html, render_mrkdwn, render_text
-from tracking.core.visits import MAX_REFERRER, MAX_USER_AGENT
+from tracking.storage.tables import visit_text_sizes
+
+MAX_USER_AGENT = visit_text_sizes().size("user_agent")
+MAX_REFERRER = visit_text_sizes().size("referrer")
 
 INJECTIONS = [
     "<script>alert(1)</script>",

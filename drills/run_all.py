@@ -26,7 +26,9 @@ from drills import (
     abuse,
     bad_urls,
     forged_platforms,
+    hostile_headers,
     hostile_requests,
+    ip_recovery,
     kill_under_load,
     migrations,
     online_backup,
@@ -41,7 +43,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "reliability.md"
 
 @dataclass(frozen=True)
 class Drill:
-    """A registered drill: its number in issue #8, a short name, and the function that runs it."""
+    """A registered drill: its number (1–8 from issue #8, 9 on from issue #11), a name, and its function."""
 
     number: int
     name: str
@@ -59,6 +61,8 @@ DRILLS: list[Drill] = [
     Drill(7, "abuse", abuse.run),
     Drill(8, "migrations", migrations.run),
     Drill(8, "online-backup", online_backup.run),
+    Drill(9, "hostile-headers", hostile_headers.run),
+    Drill(9, "ip-recovery", ip_recovery.run),
 ]
 
 

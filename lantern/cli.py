@@ -109,7 +109,12 @@ def serve(
     from aiohttp import web
 
     from lantern.composition import build_app, prepare_database
+    from tracking.visitor_key import VisitorKeyError, load_visitor_key
 
+    try:  # made here, once, before workers start (each then reads the same key)
+        load_visitor_key(settings)
+    except (VisitorKeyError, OSError) as error:
+        fail(f"visitor key: {error}", code=2)
     host = host if host is not None else settings.host
     port = port if port is not None else settings.port
     workers = workers if workers is not None else settings.workers
