@@ -43,7 +43,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "reliability.md"
 
 @dataclass(frozen=True)
 class Drill:
-    """A registered drill: its number (1–8 from issue #8, 9 on from issue #11), a name, and its function."""
+    """A registered drill: its number (1 to 8 from issue #8, 9 from issue #11), a name, and its function."""
 
     number: int
     name: str
