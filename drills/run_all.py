@@ -30,6 +30,7 @@ from drills import (
     hostile_requests,
     ip_recovery,
     kill_under_load,
+    locked_sqlite,
     migrations,
     online_backup,
     pg_outage,
@@ -63,6 +64,7 @@ DRILLS: list[Drill] = [
     Drill(8, "online-backup", online_backup.run),
     Drill(9, "hostile-headers", hostile_headers.run),
     Drill(9, "ip-recovery", ip_recovery.run),
+    Drill(9, "locked-sqlite", locked_sqlite.run),
 ]
 
 

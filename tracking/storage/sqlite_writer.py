@@ -26,7 +26,7 @@ CHECKPOINT_INTERVAL = 1.0
 #: How long the visit writer waits for another process's lock (ms). Short on purpose: a locked
 #: database hands its batch to the spool within about a second (two quick retries of the group
 #: committer included) instead of keeping visitors waiting on their redirect.
-VISIT_WRITER_BUSY_TIMEOUT_MS = 250
+VISIT_WRITER_BUSY_TIMEOUT_MS = 200
 #: Pages after which the writer checkpoints by itself, should the background task fall behind.
 AUTOCHECKPOINT_PAGES = 20_000
 
