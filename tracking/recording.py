@@ -118,6 +118,8 @@ class GroupCommitter(Generic[Item]):
         self.items_replayed = 0
         self.items_quarantined = 0
         self.spool_files_set_aside = 0
+        self._appending = 0
+        self._appended = 0
 
     @property
     def pending(self) -> int:
@@ -250,6 +252,7 @@ class GroupCommitter(Generic[Item]):
 
     async def _to_spool(self, batch: list[Item], batch_id: str, done: asyncio.Future[None]) -> None:
         assert self._spool is not None
+        self._appending += 1  # the replayer must not call the spool empty while a batch is on its way in
         try:
             await asyncio.to_thread(self._spool.append, batch, batch_id)
         except Exception as exc:  # noqa: BLE001 - a full or broken spool: the visitors get 503
@@ -257,6 +260,9 @@ class GroupCommitter(Generic[Item]):
             self.spool_refused = True
             self._fail(done, RecorderUnavailable(f"the database and the spool both refused visits: {exc}"))
             return
+        finally:
+            self._appending -= 1
+            self._appended += 1
         self.spool_refused = False
         self.items_spooled += len(batch)
         done.set_result(None)
@@ -287,13 +293,20 @@ class GroupCommitter(Generic[Item]):
             try:
                 await self._store(items, batch_id)
             except Exception as exc:  # noqa: BLE001 - still down: keep spooling, try again later
+                if self._refused_for_data(exc):  # even the quarantine refused it: out of the way, on disk
+                    kept = await asyncio.to_thread(self._spool.set_aside, path)
+                    self.spool_files_set_aside += 1
+                    log.error("a spooled visit batch cannot be stored (%s); it is set aside as %s", exc, kept)
+                    continue
                 log.warning(
                     "the database is still not taking visits (%s); %d batches spooled", exc, len(files)
                 )
                 return
             await asyncio.to_thread(self._spool.remove, path)
             self.items_replayed += len(items)
-        if not await asyncio.to_thread(self._spool.pending):
+        appended = self._appended
+        left = await asyncio.to_thread(self._spool.pending)
+        if not left and not self._appending and appended == self._appended:
             if self._spooling:
                 log.warning("the database is back: %d spooled visits replayed", self.items_replayed)
             self._spooling = False

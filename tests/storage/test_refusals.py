@@ -111,3 +111,30 @@ async def test_a_database_that_goes_down_while_splitting_gets_the_whole_batch_sp
         v.user_agent or "" for v in batch if v.user_agent != "bad agent"
     )
     assert len(store.quarantined) == 1
+
+
+async def test_a_spooled_batch_even_the_quarantine_refuses_is_set_aside_not_retried(tmp_path: Path) -> None:
+    store = PickyStore()
+
+    async def refusing_quarantine(item: Visit, reason: str, row_id: str) -> None:
+        raise sqlite3.IntegrityError("the quarantine refuses it too")
+
+    spool = VisitSpool(tmp_path, max_bytes=1_000_000)
+    spool.append([replace(visit(n=1), user_agent="bad agent")], "a" * 32)
+    spool.append([visit(n=2)], "b" * 32)
+    committer: GroupCommitter[Visit] = GroupCommitter(
+        store.write,
+        spool=spool,
+        replay_interval=0.02,
+        refused_for_data=refused_for_its_data,
+        quarantine=refusing_quarantine,
+    )
+    await committer.start()
+    for _ in range(100):
+        if not committer.spooling:
+            break
+        await asyncio.sleep(0.02)
+    await committer.stop()
+    assert [v.user_agent for v in store.rows] == ["agent 2"]  # the batch behind it went through
+    assert committer.spool_files_set_aside == 1
+    assert [p.suffix for p in (tmp_path / "worker-0").iterdir()] == [".unreadable"]
