@@ -18,7 +18,7 @@ from tracking.core.attribution import Classifier
 from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
 from tracking.core.urls import HostPolicy
-from tracking.core.visits import PrivacyPolicy, Visit, VisitBuilder, parse_networks
+from tracking.core.visits import PrivacyPolicy, Visit, VisitBuilder, key_fingerprint, parse_networks
 from tracking.health import VisitHealth
 from tracking.link_cache import CachedLink, LinkCache
 from tracking.metrics import Metrics
@@ -112,6 +112,21 @@ def _writer(
     return visits.write_batch, visits.quarantine
 
 
+async def _check_visitor_key(visits: SqlVisitStore, key: bytes) -> None:
+    """Say loudly when this process's visitor key is not the one the database was first used with."""
+    try:
+        stored = await visits.key_fingerprint(key_fingerprint(key))
+    except (SQLAlchemyError, OSError) as error:
+        log.warning("could not compare the visitor key with the database's (%s)", error)
+        return
+    if stored != key_fingerprint(key):
+        log.error(
+            "this process's visitor key differs from the one first used with this database: processes "
+            "with different keys count each visitor once per key. Give every process and host the same "
+            "LANTERN_VISITOR_KEY (or key file); after a deliberate change, DELETE FROM visitor_key_check"
+        )
+
+
 #: How long ids of written visit batches are kept (a retry or replay comes long before).
 BATCH_IDS_KEPT = timedelta(days=7)
 
@@ -177,6 +192,8 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             quarantine=quarantine,
         )
 
+        visitor_key = load_visitor_key(settings)
+        await _check_visitor_key(visits, visitor_key)
         builder = VisitBuilder(
             classifier=build_classifier(settings),
             privacy=PrivacyPolicy(
@@ -192,7 +209,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             builder=builder,
             record=committer.record,
             reserve_click=links.reserve_click,
-            salts=DailySalts(load_visitor_key(settings)),
+            salts=DailySalts(visitor_key),
             clock=clock,
             redirect_status=settings.redirect_status,
             preview_window=window,

@@ -139,3 +139,21 @@ async def test_healthz_counts_quarantined_visits(built: Container) -> None:
     assert health.status == 200
     assert health.body["status"] == "ok" and health.body["visits"] == "database"
     assert health.body["quarantine"] == {"visits": 1, "this_process": 1, "unreadable_spool_files": 0}
+
+
+async def test_a_process_with_another_visitor_key_says_so(
+    database_url: str, clean_env: None, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = create_engine(database_url)
+    await migrate.upgrade(engine)
+    await engine.dispose()
+    first = Settings(database_url=database_url, spool_dir=str(tmp_path / "a"), visitor_key="k" * 32)
+    async with container(first):
+        pass
+    async with container(first):
+        pass
+    assert "differs" not in caplog.text
+    other = Settings(database_url=database_url, spool_dir=str(tmp_path / "b"), visitor_key="x" * 32)
+    async with container(other):
+        pass
+    assert "visitor key differs from the one first used with this database" in caplog.text

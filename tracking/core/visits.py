@@ -116,6 +116,11 @@ def day_salt(secret: bytes, day: date) -> str:
     return hmac.new(secret, b"lantern visitor salt " + day.isoformat().encode(), hashlib.sha256).hexdigest()
 
 
+def key_fingerprint(secret: bytes) -> str:
+    """Tells two visitor keys apart without giving either away (stored to catch hosts that differ)."""
+    return hmac.new(secret, b"lantern visitor key fingerprint", hashlib.sha256).hexdigest()
+
+
 def visitor_hash(salt: str, ip: str, user_agent: str) -> str:
     """A daily-salted hash: counts unique visitors; without the day's salt no IP can be tried against it."""
     # surrogatepass: a forged X-Forwarded-For hop may carry bytes that are not UTF-8.

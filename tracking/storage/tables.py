@@ -178,6 +178,21 @@ class VisitBatchRow(SQLModel, table=True):
     written_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
+class VisitorKeyCheckRow(SQLModel, table=True):
+    """The fingerprint of the visitor key the first process used: a process with another key says so.
+
+    Hosts with different keys would derive different salts and count each
+    visitor once per host. The fingerprint is an HMAC under the key, so it
+    helps no one recover the key or a salt.
+    """
+
+    __tablename__ = "visitor_key_check"
+
+    id: int = Field(default=1, primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
 class QuarantinedVisitRow(SQLModel, table=True):
     """A visit the database refused for its data, kept aside with the reason so no batch is blocked by it.
 

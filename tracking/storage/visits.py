@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tracking.core.rollups import RollupDelta, rollup_delta
 from tracking.core.visits import Visit
-from tracking.storage.tables import QuarantinedVisitRow, VisitBatchRow, VisitRow
+from tracking.storage.tables import QuarantinedVisitRow, VisitBatchRow, VisitorKeyCheckRow, VisitRow
 from tracking.storage.visit_sql import (
     VISIT_COLUMNS,
     DriverSql,
@@ -22,6 +24,7 @@ from tracking.storage.visit_sql import (
 )
 
 _VISITS: Table = VisitRow.__table__  # type: ignore[attr-defined]
+_KEY_CHECK: Table = VisitorKeyCheckRow.__table__  # type: ignore[attr-defined]
 _QUARANTINE: Table = QuarantinedVisitRow.__table__  # type: ignore[attr-defined]
 _BATCHES: Table = VisitBatchRow.__table__  # type: ignore[attr-defined]
 
@@ -87,6 +90,16 @@ class SqlVisitStore:
         )
         async with self._engine.connect() as connection:
             return {str(channel): at for channel, at in (await connection.execute(query)).all()}
+
+    async def key_fingerprint(self, fingerprint: str) -> str:
+        """Record the visitor key's fingerprint unless one is there; the one the database holds."""
+        async with self._engine.begin() as connection:
+            dialect = connection.dialect.name
+            statement = pg_insert(_KEY_CHECK) if dialect == "postgresql" else sqlite_insert(_KEY_CHECK)
+            values = {"id": 1, "fingerprint": fingerprint, "created_at": datetime.now(UTC)}
+            await connection.execute(statement.values(values).on_conflict_do_nothing())
+            stored = await connection.execute(select(_KEY_CHECK.c.fingerprint).where(_KEY_CHECK.c.id == 1))
+            return str(stored.scalar_one())
 
     async def quarantine(self, visit: Visit, reason: str, row_id: str) -> None:
         """Keep a visit the database refused aside, with the reason (see tracking.storage.refusals)."""

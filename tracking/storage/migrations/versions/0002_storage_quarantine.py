@@ -1,4 +1,4 @@
-"""visit quarantine; visitor salts leave the database
+"""visit quarantine; visitor salts leave the database, a visitor key fingerprint comes in
 
 Revision ID: 0002_storage
 Revises: 0001
@@ -37,10 +37,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("visit_quarantine", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_visit_quarantine_quarantined_at"), ["quarantined_at"], unique=False)
+    op.create_table(
+        "visitor_key_check",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("fingerprint", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", tracking.storage.types.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.drop_table("visitor_salts")
 
 
 def downgrade() -> None:
+    op.drop_table("visitor_key_check")
     op.create_table(
         "visitor_salts",
         sa.Column("day", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
