@@ -58,8 +58,13 @@ class Spool(Protocol[Item]):
 
 
 Write = Callable[[Sequence[Item], str | None], Awaitable[None]]
-#: Keeps one refused item aside: (item, reason, id of its one-item write).
-Quarantine = Callable[[Item, str, str], Awaitable[None]]
+RefusedItem = TypeVar("RefusedItem", contravariant=True)
+
+
+class Quarantine(Protocol[RefusedItem]):
+    """Keeps one refused item aside with the reason; `row_id` (its one-item write) keeps it once."""
+
+    def __call__(self, item: RefusedItem, /, *, reason: str, row_id: str) -> Awaitable[None]: ...
 
 
 def _part_id(batch_id: str, part: int) -> str:
@@ -236,7 +241,7 @@ class GroupCommitter(Generic[Item]):
             if len(items) == 1:
                 assert self._quarantine is not None
                 log.error("the database refused a visit (%s); it is kept in the quarantine", error)
-                await self._quarantine(items[0], f"{type(error).__name__}: {error}", batch_id)
+                await self._quarantine(items[0], reason=f"{type(error).__name__}: {error}", row_id=batch_id)
                 self.items_quarantined += 1
                 return
             middle = len(items) // 2

@@ -39,7 +39,7 @@ class PickyStore:
             self.ids.add(batch_id)
             self.rows.extend(batch)
 
-    async def quarantine(self, item: Visit, reason: str, row_id: str) -> None:
+    async def quarantine(self, item: Visit, *, reason: str, row_id: str) -> None:
         if self.down:
             raise ConnectionRefusedError("database is down")
         self.quarantined.setdefault(row_id, (item, reason))
@@ -116,7 +116,7 @@ async def test_a_database_that_goes_down_while_splitting_gets_the_whole_batch_sp
 async def test_a_spooled_batch_even_the_quarantine_refuses_is_set_aside_not_retried(tmp_path: Path) -> None:
     store = PickyStore()
 
-    async def refusing_quarantine(item: Visit, reason: str, row_id: str) -> None:
+    async def refusing_quarantine(item: Visit, *, reason: str, row_id: str) -> None:
         raise sqlite3.IntegrityError("the quarantine refuses it too")
 
     spool = VisitSpool(tmp_path, max_bytes=1_000_000)

@@ -103,7 +103,7 @@ class PgVisitWriter:
             assert driver is not None
             await driver.fetchval(STATEMENT, *arguments)
 
-    async def quarantine(self, visit: Visit, reason: str, row_id: str) -> None:
+    async def quarantine(self, visit: Visit, *, reason: str, row_id: str) -> None:
         """Keep a visit PostgreSQL refused aside, with the reason."""
         sql, params = quarantine_visit("postgresql", visit, reason, row_id)
         async with self._engine.connect() as connection:

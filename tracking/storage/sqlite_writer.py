@@ -109,7 +109,7 @@ class SqliteVisitWriter:
             raise
         connection.execute("COMMIT")
 
-    async def quarantine(self, visit: Visit, reason: str, row_id: str) -> None:
+    async def quarantine(self, visit: Visit, *, reason: str, row_id: str) -> None:
         """Keep a visit SQLite refused aside, with the reason, from the writer thread."""
         sql, params = quarantine_visit("sqlite", visit, reason, row_id)
 

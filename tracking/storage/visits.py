@@ -101,7 +101,7 @@ class SqlVisitStore:
             stored = await connection.execute(select(_KEY_CHECK.c.fingerprint).where(_KEY_CHECK.c.id == 1))
             return str(stored.scalar_one())
 
-    async def quarantine(self, visit: Visit, reason: str, row_id: str) -> None:
+    async def quarantine(self, visit: Visit, *, reason: str, row_id: str) -> None:
         """Keep a visit the database refused aside, with the reason (see tracking.storage.refusals)."""
         async with self._engine.begin() as connection:
             sql, params = quarantine_visit(connection.dialect.name, visit, reason, row_id)
