@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -119,18 +120,19 @@ class VisitSpool:
                 out.write(body)
                 out.flush()
                 os.fsync(out.fileno())
+            with self._lock:  # counted before it is visible: the replayer may take it at once
+                self._entries[final] = _Entry(len(body), len(visits), time.time())
             temporary.rename(final)
-            directory = os.open(self._dir, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
         except OSError:
             with self._lock:
                 self._bytes -= len(body)
+                self._entries.pop(final, None)
             raise
-        with self._lock:
-            self._entries[final] = _Entry(len(body), len(visits), final.stat().st_mtime)
+        directory = os.open(self._dir, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
         return final
 
     @staticmethod
