@@ -57,7 +57,7 @@ def test_french_numbers_percentages_and_dates() -> None:
     french = translator("fr")
     assert french.number(1234).replace("\u202f", " ").replace("\xa0", " ") == "1 234"
     assert french.percent(0.125).replace("\xa0", " ") == "12,5 %"
-    assert french.date(date(2026, 11, 30)) == "30 novembre 2026"
+    assert french.day(date(2026, 11, 30)) == "30 novembre 2026"
 
 
 def test_english_numbers_percentages_and_dates() -> None:
@@ -65,7 +65,7 @@ def test_english_numbers_percentages_and_dates() -> None:
     assert english.number(1234) == "1,234"
     assert english.percent(0.125) == "12.5%"
     assert english.percent(0.1234) == "12.3%"
-    assert english.date(date(2026, 11, 30)) == "November 30, 2026"
+    assert english.day(date(2026, 11, 30)) == "November 30, 2026"
 
 
 def test_every_language_but_english_has_a_catalog() -> None:

@@ -139,11 +139,11 @@ class Translator:
         rounded = Decimal(str(round(fraction * 100, digits))) / 100
         return _babel_percent(rounded, locale=self._locale, decimal_quantization=False)
 
-    def date(self, day: date, *, style: str = "long") -> str:
+    def day(self, day: date, *, style: str = "long") -> str:
         """``November 30, 2026`` / ``30 novembre 2026``; ``style`` is Babel's (short, medium, long, full)."""
         return _babel_date(day, format=style, locale=self._locale)
 
-    def date_pattern(self, day: date, skeleton: str) -> str:
+    def day_pattern(self, day: date, skeleton: str) -> str:
         """A date shaped by a CLDR skeleton, e.g. ``MMMd`` → ``Nov 30`` / ``30 nov.``."""
         from babel.dates import format_skeleton
 
