@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -63,4 +63,5 @@ def build_forwarder(settings: Settings, engine: AsyncEngine, clock: Callable[[],
         ga4_target=ga4_target(settings),
         allow_private=settings.webhook_allow_private,
         notify_owner=owner_notifier(settings),
+        lease=timedelta(seconds=settings.forward_lease_seconds),
     )

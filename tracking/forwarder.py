@@ -180,7 +180,9 @@ class Forwarder:
         allow_private: bool = False,
         poll_seconds: float = 0.5,
         notify_owner: OwnerNotifier | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
+        self._lease = lease
         self._outbox = outbox
         self._base_url = base_url
         self._clock = clock
@@ -221,7 +223,7 @@ class Forwarder:
 
     async def fan_out(self) -> int:
         """Turn claimed outbox events into deliveries."""
-        claimed = await self._outbox.claim_events(limit=200, lease=LEASE)
+        claimed = await self._outbox.claim_events(limit=200, lease=self._lease)
         if not claimed:
             return 0
         hooks = await self._outbox.webhooks()
@@ -243,7 +245,7 @@ class Forwarder:
 
     async def deliver(self) -> int:
         """Send the deliveries that are due."""
-        due = await self._outbox.claim_deliveries(limit=100, lease=LEASE)
+        due = await self._outbox.claim_deliveries(limit=100, lease=self._lease)
         if not due:
             return 0
         hooks = {h.id: h for h in await self._outbox.webhooks(with_secrets=True)}

@@ -143,6 +143,11 @@ class Settings(BaseSettings):
     ga4_ad_personalization: bool = Field(
         False, description="Tell GA4 visitors consented to ad personalisation."
     )
+    forward_lease_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds a worker holds an outbox event or delivery before another may retry it.",
+    )
     webhook_allow_private: bool = Field(
         False, description="Deliver webhooks to private and loopback addresses (inside your own network)."
     )

@@ -60,7 +60,9 @@ async def test_bots_and_unsubscribed_events_send_nothing(lantern: Running, recei
     base = receiver.url
     await _add(lantern, f"{base}/hook")
     slug = await lantern.shorten("https://example.com/post", channel="whatsapp")
-    async with lantern.client.get(lantern.url(f"/{slug}"), headers={"User-Agent": BOT}, allow_redirects=False):
+    async with lantern.client.get(
+        lantern.url(f"/{slug}"), headers={"User-Agent": BOT}, allow_redirects=False
+    ):
         pass
     telegram_preview = {"User-Agent": "TelegramBot (like TwitterBot)"}
     async with lantern.client.get(lantern.url(f"/{slug}"), headers=telegram_preview, allow_redirects=False):
