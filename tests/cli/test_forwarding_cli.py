@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import time
@@ -12,11 +13,24 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.cli.test_cli import LANTERN, env, lantern  # noqa: F401  (env is a fixture)
+from tests.cli.test_cli import LANTERN, free_port, lantern
 from tests.web.receiver import Recorder
 from tracking.core.forwarding.webhooks import SIGNATURE_HEADER, verify
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """A scratch SQLite file and port, and no LANTERN_ setting from the outside."""
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LANTERN_")}
+    clean.update(
+        LANTERN_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'lantern.db'}",
+        LANTERN_PORT=str(port),
+        LANTERN_BASE_URL=f"http://127.0.0.1:{port}",
+    )
+    return clean
 
 
 @pytest.fixture
@@ -32,8 +46,14 @@ async def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
 
 
 async def _serve(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [LANTERN, "serve"], env=env, cwd=cwd, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    process = await asyncio.to_thread(
+        subprocess.Popen,
+        [LANTERN, "serve"],
+        env=env,
+        cwd=cwd,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     async with aiohttp.ClientSession() as session:
@@ -60,7 +80,7 @@ async def _click(env: dict[str, str], slug: str) -> None:
 def _stop(process: subprocess.Popen[str]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=15)
+        process.wait(within=15)
 
 
 async def test_loopback_receivers_are_refused_unless_allowed(env: dict[str, str], receiver: Recorder) -> None:
@@ -122,9 +142,7 @@ async def test_kill_9_during_a_delivery_loses_nothing(
     server = await _serve(env, tmp_path)
     try:
         await _click(env, slug)
-        deadline = time.monotonic() + 10
-        while receiver.attempts < 1 and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        await asyncio.wait_for(receiver.attempted.wait(), 10)
         assert receiver.attempts == 1
         server.kill()
         server.wait(timeout=10)
@@ -133,7 +151,7 @@ async def test_kill_9_during_a_delivery_loses_nothing(
     receiver.hang_seconds = 0
     server = await _serve(env, tmp_path)
     try:
-        (delivery,) = await receiver.wait_for(1, timeout=15)
+        (delivery,) = await receiver.wait_for(1, within=15)
         assert delivery.json()["event"] == "link.clicked"
     finally:
         _stop(server)

@@ -34,9 +34,11 @@ class Recorder:
     attempts: int = 0
     server: TestServer | None = None
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    attempted: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         self.attempts += 1
+        self.attempted.set()
         body = await request.read()
         if self.hang_seconds:
             await asyncio.sleep(self.hang_seconds)
@@ -65,11 +67,11 @@ class Recorder:
         if self.server is not None:
             await self.server.close()
 
-    async def wait_for(self, count: int, *, timeout: float = 10.0) -> list[Received]:
+    async def wait_for(self, count: int, *, within: float = 10.0) -> list[Received]:
         """Wait until `count` requests were accepted (fails the test after `timeout` seconds)."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within
         while len(self.received) < count:
             if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"{len(self.received)} of {count} deliveries arrived in {timeout} s")
+                raise AssertionError(f"{len(self.received)} of {count} deliveries arrived in {within} s")
             await asyncio.sleep(0.05)
         return self.received

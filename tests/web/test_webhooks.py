@@ -82,7 +82,7 @@ async def test_a_failing_receiver_gets_the_same_event_again(lantern: Running, re
     slug = await lantern.shorten("https://example.com/post")
     async with lantern.client.get(lantern.url(f"/{slug}"), allow_redirects=False):
         pass
-    (delivery,) = await receiver.wait_for(1, timeout=15)
+    (delivery,) = await receiver.wait_for(1, within=15)
     assert receiver.attempts == 3
     await _settle(lantern)
     hook = (await outbox.webhooks())[0]
