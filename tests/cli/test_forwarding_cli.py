@@ -80,7 +80,7 @@ async def _click(env: dict[str, str], slug: str) -> None:
 def _stop(process: subprocess.Popen[str]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
-        process.wait(within=15)
+        process.wait(timeout=15)
 
 
 async def test_loopback_receivers_are_refused_unless_allowed(env: dict[str, str], receiver: Recorder) -> None:
