@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     not_found_burst: int = Field(
         30, ge=1, description="Unknown-link answers per client network at once before the rate applies."
     )
+    collect_rate_per_minute: int = Field(
+        60, ge=0, description="Page-tag beacons a minute per site and client network; 0 turns the limit off."
+    )
+    collect_site_rate_per_minute: int = Field(
+        6000, ge=0, description="Page-tag beacons a minute per site over all visitors; 0 turns the limit off."
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     workers: int = Field(1, ge=1, le=64, description="Processes `lantern serve` runs, sharing the port.")
     worker_index: int = Field(
