@@ -81,7 +81,7 @@ def _commands(engine: AsyncEngine, clock: Clock) -> SubscriptionCommands:
 
 async def _drain(*forwarders: Forwarder) -> None:
     for forwarder in forwarders:
-        forwarder._last_schedule_check = 0.0  # noqa: SLF001 - tests skip the five-second pause
+        forwarder._last_schedule_check = 0.0
     for _ in range(5):
         done = await asyncio.gather(*(f.run_once() for f in forwarders))
         if not any(done):
