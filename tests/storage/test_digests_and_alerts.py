@@ -160,8 +160,8 @@ async def _click(
                 False,
             )
         )
-    visit = Visit(link.id, clock(), "GET", kind, channel, "referrer", None, 1, None, None, None, "ab" * 16, None,
-                  None, None, None, False)  # fmt: skip
+    visit = Visit(link.id, clock(), "GET", kind, channel, "referrer", None, 1, None, None, None,
+                  "ab" * 16, None, None, None, None, False)  # fmt: skip
     outbox = SqlOutbox(engine, clock=clock)
     for event in visit_events([visit]):
         await outbox.add_event(
