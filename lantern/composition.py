@@ -14,6 +14,8 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lantern.forwarding import build_forwarder
+from tracking.capture import PageCapture
 from tracking.core.attribution import Classifier
 from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
@@ -36,13 +38,14 @@ from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.pg_writer import PgVisitWriter
 from tracking.storage.refusals import refused_for_its_data
+from tracking.storage.sites import SqlSites
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
 from tracking.storage.tables import visit_text_sizes
 from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
 from tracking.visitor_key import load_visitor_key
-from tracking.web import api
+from tracking.web import api, collect
 from tracking.web import app as tracker_web
 
 log = logging.getLogger(__name__)
@@ -107,7 +110,7 @@ def _writer(
     if sqlite_writer is not None:
         return sqlite_writer.write_batch, sqlite_writer.quarantine
     if engine.dialect.name == "postgresql":
-        writer = PgVisitWriter(engine, tz=settings.zone)
+        writer = PgVisitWriter(engine, tz=settings.zone, forward_always=settings.ga4_enabled)
         return writer.write_batch, writer.quarantine
     return visits.write_batch, visits.quarantine
 
@@ -176,7 +179,11 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
 
         cache = LinkCache(load, size=settings.link_cache_size, ttl=settings.link_cache_ttl)
         sqlite_file = sqlite_path(settings.database_url)
-        sqlite_writer = SqliteVisitWriter(sqlite_file, tz=settings.zone) if sqlite_file else None
+        sqlite_writer = (
+            SqliteVisitWriter(sqlite_file, tz=settings.zone, forward_always=settings.ga4_enabled)
+            if sqlite_file
+            else None
+        )
         spool = VisitSpool(
             Path(settings.spool_dir),
             max_bytes=settings.spool_max_mb * 1024 * 1024,
@@ -204,12 +211,13 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             sizes=visit_text_sizes(),
             trusted_proxies=parse_networks(settings.trusted_proxies),
         )
+        salts = DailySalts(visitor_key)
         tracker = Tracker(
             cache=cache,
             builder=builder,
             record=committer.record,
             reserve_click=links.reserve_click,
-            salts=DailySalts(visitor_key),
+            salts=salts,
             clock=clock,
             redirect_status=settings.redirect_status,
             preview_window=window,
@@ -225,14 +233,33 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             listener = LinkChangeListener(settings.database_url, cache.forget)
             await listener.start()
 
+        shortener = build_shortener(settings, links, clock)
+
+        async def salt_for(now: datetime) -> str:
+            return salts.for_day(now.date())
+
+        capture = PageCapture(
+            sites=SqlSites(engine, clock=clock),
+            builder=builder,
+            record=committer.record,
+            salt_for=salt_for,
+            clock=clock,
+            shortener=shortener,
+            per_network_per_minute=settings.collect_rate_per_minute,
+            per_site_per_minute=settings.collect_site_rate_per_minute,
+            trusted_proxies=parse_networks(settings.trusted_proxies),
+        )
         await committer.start()
+        forwarder = build_forwarder(settings, engine, clock)
+        await forwarder.start()
         try:
             yield Container(
                 settings=settings,
                 engine=engine,
                 links=links,
                 visits=visits,
-                shortener=build_shortener(settings, links, clock),
+                shortener=shortener,
+                capture=capture,
                 stats=build_stats(settings, engine),
                 cache=cache,
                 committer=committer,
@@ -242,6 +269,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 cache_listener=listener,
             )
         finally:
+            await forwarder.stop()
             await committer.stop()
             if sqlite_writer is not None:
                 await sqlite_writer.close()
@@ -273,6 +301,8 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
                 committer=built.committer, spool=built.spool, quarantined=built.visits.quarantined
             )
             app[tracker_web.COUNTRY_HEADER] = settings.country_header
+            assert built.capture is not None
+            app[collect.CAPTURE] = built.capture
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,
                 stats=built.stats,
@@ -285,6 +315,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     app.cleanup_ctx.append(lifetime)
     api.add_api_routes(app)
     install_bots(app, settings)
+    collect.add_collect_routes(app)
     tracker_web.add_tracker_routes(app)
 
     return app

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from tracking.core.forwarding.events import visit_events
 from tracking.core.rollups import RollupDelta, rollup_delta
 from tracking.core.visits import Visit, visit_as_dict
 from tracking.storage.tables import QUARANTINE_REASON_SIZE
@@ -174,4 +175,33 @@ def quarantine_visit(dialect: str, visit: Visit, reason: str, row_id: str) -> tu
             _ascii(reason)[:QUARANTINE_REASON_SIZE],
             payload,
         ),
+    )
+
+
+OUTBOX_COLUMNS = ("event_id", "event", "link_id", "at", "data")
+#: Is any webhook (or a chat that wants alerts) listening? Asked inside the batch's transaction,
+#: so a webhook added a moment before a click is never missed, and a batch costs nothing more
+#: while nobody listens.
+LISTENING = (
+    "EXISTS (SELECT 1 FROM webhooks WHERE NOT disabled) "
+    "OR EXISTS (SELECT 1 FROM subscriptions WHERE kind = 'alerts')"
+)
+ANY_WEBHOOK = f"SELECT {LISTENING}"
+
+
+def outbox_rows(dialect: str, visits: Sequence[Visit]) -> list[tuple[object, ...]]:
+    """The outbox rows a batch raises (clicks and shares), in the driver's formats."""
+    sql = DriverSql(dialect)
+    return [
+        (event.id, event.event.value, event.link_id, sql.moment(event.at), json.dumps(event.data))
+        for event in visit_events(visits)
+    ]
+
+
+def insert_outbox(dialect: str) -> str:
+    """One outbox row's INSERT (the SQLite writer makes it multi-row)."""
+    sql = DriverSql(dialect)
+    return (
+        f"INSERT INTO outbox ({', '.join(OUTBOX_COLUMNS)}) "  # noqa: S608 - constant names only
+        f"VALUES ({sql.placeholders(len(OUTBOX_COLUMNS))})"
     )

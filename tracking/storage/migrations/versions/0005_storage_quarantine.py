@@ -1,7 +1,7 @@
 """visit quarantine; visitor salts leave the database, a visitor key fingerprint comes in
 
-Revision ID: 0002_storage
-Revises: 0001
+Revision ID: 0005_storage
+Revises: 0004_digests
 
 A visit the database refuses for its data is kept in `visit_quarantine`
 instead of blocking its batch. The daily visitor salts are dropped: salts
@@ -18,8 +18,8 @@ from alembic import op
 
 import tracking.storage.types
 
-revision = "0002_storage"
-down_revision = "0001"
+revision = "0005_storage"
+down_revision = "0004_digests"
 branch_labels = None
 depends_on = None
 
