@@ -75,7 +75,7 @@ def measure_lantern(
         slug = shorten(env)
         command = None
         if variant == "no-attribution":
-            command = [sys.executable, "-m", "bench.serve_without_attribution", "--workers", str(workers)]
+            command = [sys.executable, "-m", "bench.serve_without_attribution"]  # one worker
         log = workdir / f"lantern-{backend}-{workers}-{variant}.log"
         with lantern(env, workers, log, command) as server:
             run_wrk(f"http://127.0.0.1:{server.port}/{slug}", seconds=2)

@@ -37,8 +37,7 @@ from aiohttp import ClientSession, WSMsgType, web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
-from lantern.composition import build_app
-from tracking.services import CONTAINER, Container
+from lantern.composition import PARTS, Parts, build_app
 from tracking.settings import Settings
 from tracking.storage.tables import LinkRow, VisitRow
 
@@ -361,7 +360,7 @@ class SlackLantern:
         self.server = server
         self.client = client
         self.peer = peer
-        self.container: Container = server.app[CONTAINER]
+        self.parts: Parts = server.app[PARTS]
 
     async def post(
         self,
@@ -444,16 +443,16 @@ class SlackLantern:
         return await self.post(self.event_body(event, team=team), "application/json", headers=headers)
 
     async def link_count(self) -> int:
-        async with self.container.engine.connect() as connection:
+        async with self.parts.engine.connect() as connection:
             return int((await connection.execute(select(func.count()).select_from(LinkRow))).scalar_one())
 
     async def links(self) -> list[LinkRow]:
-        async with self.container.engine.connect() as connection:
+        async with self.parts.engine.connect() as connection:
             rows = await connection.execute(select(LinkRow).order_by(LinkRow.id))  # type: ignore[arg-type]
             return list(rows.all())  # type: ignore[arg-type]
 
     async def visits(self, kind: str | None = None) -> list[VisitRow]:
-        async with self.container.engine.connect() as connection:
+        async with self.parts.engine.connect() as connection:
             rows = await connection.execute(select(VisitRow).order_by(VisitRow.id))  # type: ignore[arg-type]
             return [row for row in rows.all() if kind is None or row.kind == kind]  # type: ignore[misc]
 

@@ -12,15 +12,16 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lantern.composition import build_visit_writer
 from tracking.core.attribution import VisitKind
 from tracking.core.links import Link, NewLink
 from tracking.core.visits import Visit
 from tracking.recording import GroupCommitter, RecorderUnavailable
+from tracking.settings import Settings
 from tracking.spool import VisitSpool
 from tracking.storage import migrate
 from tracking.storage.engine import create_engine
 from tracking.storage.links import SqlLinkRepository
-from tracking.storage.visits import SqlVisitStore
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
@@ -149,18 +150,20 @@ async def test_spool_left_by_a_crash_is_replayed_at_start(tmp_path: Path) -> Non
 
 async def test_a_batch_replayed_twice_is_stored_once(database_url: str) -> None:
     engine = create_engine(database_url)
+    writer = build_visit_writer(Settings(database_url=database_url), engine)  # what production runs
     try:
         link = await migrated_link(engine, "spool01")
-        store = SqlVisitStore(engine, tz=ZoneInfo("UTC"))
+        await writer.start()
         batch = [visit(link.id, n) for n in range(3)]
-        await store.write_batch(batch, "a" * 32)
-        await store.write_batch(batch, "a" * 32)
-        await store.write_batch(batch, "b" * 32)
+        await writer.write_batch(batch, "a" * 32)
+        await writer.write_batch(batch, "a" * 32)
+        await writer.write_batch(batch, "b" * 32)
         async with engine.connect() as connection:
             assert (await connection.execute(text("SELECT count(*) FROM visits"))).scalar_one() == 6
             total = await connection.execute(text("SELECT sum(visits) FROM rollup_daily_totals"))
             assert total.scalar_one() == 6
     finally:
+        await writer.close()
         await engine.dispose()
 
 

@@ -32,7 +32,7 @@ def settings_overrides() -> dict[str, Any]:
 
 
 async def new_key(lantern: Running, name: str) -> str:
-    return await SqlApiKeys(lantern.container.engine, clock=lambda: datetime.now(UTC)).create(name)
+    return await SqlApiKeys(lantern.parts.engine, clock=lambda: datetime.now(UTC)).create(name)
 
 
 async def post_link(lantern: Running, key: str, body: dict[str, Any]) -> tuple[int, dict[str, Any], str]:

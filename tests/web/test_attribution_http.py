@@ -48,7 +48,7 @@ async def test_preview_then_bare_clicks_are_credited_to_the_previewing_app(lante
 async def test_recent_preview_survives_a_cache_reload(lantern: Running) -> None:
     slug = await lantern.shorten("https://example.com/post", channel="email")
     assert await get(lantern, slug, **{"User-Agent": "TelegramBot (like TwitterBot)"}) == 302
-    lantern.container.cache.forget(slug)  # as if another process, or the TTL, reloaded the link
+    lantern.parts.cache.forget(slug)  # as if another process, or the TTL, reloaded the link
     assert await get(lantern, slug) == 302
     assert [(v.kind, v.channel) for v in await lantern.visits()] == [
         ("preview", "telegram"),
@@ -107,7 +107,7 @@ async def test_unique_visitor_hash_is_stable_within_a_day_and_the_salt_is_shared
         assert await get(lantern, slug, **{"User-Agent": agent}) == 302
     hashes = [v.visitor_hash for v in await lantern.visits()]
     assert hashes[0] == hashes[1] != hashes[2]
-    async with lantern.container.engine.connect() as connection:
+    async with lantern.parts.engine.connect() as connection:
         salts = (await connection.execute(select(VisitorSaltRow))).all()  # type: ignore[call-overload]
     assert len(salts) == 1 and len(salts[0].salt) == 64
     assert salts[0].salt not in str(hashes)
@@ -119,7 +119,7 @@ async def test_rollups_match_raw_visits_and_survive_prune(lantern: Running) -> N
     for slug, agent in [(a, BROWSER), (a, BROWSER), (a, "curl/8"), (b, WHATSAPP_PREVIEW), (b, IPHONE)]:
         assert await get(lantern, slug, **{"User-Agent": agent}) == 302
     raw = Counter((v.link_id, v.kind, v.channel) for v in await lantern.visits())
-    engine = lantern.container.engine
+    engine = lantern.parts.engine
 
     async def rollup(table: type) -> Counter[tuple[int, str, str]]:
         async with engine.connect() as connection:
@@ -142,7 +142,7 @@ async def test_reclassify_fixes_old_verdicts_and_their_counts(lantern: Running) 
     slug = await lantern.shorten("https://example.com/", channel="email")
     assert await get(lantern, slug, **{"User-Agent": WHATSAPP_PREVIEW}) == 302
     assert await get(lantern, slug) == 302
-    engine = lantern.container.engine
+    engine = lantern.parts.engine
     async with engine.begin() as connection:  # pretend older rules called everything a direct click
         await connection.execute(
             update(VisitRow).values(kind="click", channel="direct", evidence="none", rules_version=0)
@@ -156,8 +156,8 @@ async def test_reclassify_fixes_old_verdicts_and_their_counts(lantern: Running) 
         )
     job = Reclassifier(
         engine,
-        classifier=build_classifier(lantern.container.settings),
-        tz=lantern.container.settings.zone,
+        classifier=build_classifier(lantern.parts.settings),
+        tz=lantern.parts.settings.zone,
         window=timedelta(hours=24),
     )
     assert await job.count(None) == 2

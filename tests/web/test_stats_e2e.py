@@ -14,12 +14,11 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
-from lantern.composition import build_app
+from lantern.composition import PARTS, Parts, build_app
 from tests.web.conftest import BROWSER, ServerFactory
 from tracking.core.questions.model import Answer
 from tracking.core.questions.parser import parse_question
 from tracking.core.shortening import ShortenRequest
-from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 from tracking.storage.tables import VisitRow
 
@@ -38,13 +37,13 @@ class Clock:
 
 @dataclass
 class Traffic:
-    container: Container
+    parts: Parts
     visits: list[VisitRow]
     link_ids: dict[str, int]
 
     async def ask(self, question: str) -> Answer:
         interpretation = parse_question(question, now=AS_OF, tz=BERLIN)
-        return await self.container.stats.answer(interpretation, now=AS_OF)
+        return await self.parts.stats.answer(interpretation, now=AS_OF)
 
     def count(
         self,
@@ -79,8 +78,8 @@ async def traffic(
         await engine.dispose()
     clock = Clock(datetime(2026, 11, 20, 9, 0, tzinfo=BERLIN))
     server: TestServer = await aiohttp_server(build_app(settings, clock=clock))
-    container: Container = server.app[CONTAINER]
-    shorten = container.shortener.shorten
+    parts: Parts = server.app[PARTS]
+    shorten = parts.shortener.shorten
     links = {
         "spring": (
             await shorten(ShortenRequest("https://example.com/spring", channel="whatsapp", campaign="spring"))
@@ -116,9 +115,9 @@ async def traffic(
                     day + timedelta(hours=12),
                     "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
                 )
-    async with container.engine.connect() as connection:
+    async with parts.engine.connect() as connection:
         rows = (await connection.execute(select(VisitRow))).all()  # type: ignore[call-overload]
-    return Traffic(container, list(rows), {name: link.id for name, link in links.items()})
+    return Traffic(parts, list(rows), {name: link.id for name, link in links.items()})
 
 
 def days(first: str, after: str) -> tuple[date, date]:
