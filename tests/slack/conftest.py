@@ -38,6 +38,7 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
 from lantern.composition import PARTS, Parts, build_app
+from tests.conftest import hand_bots
 from tracking.settings import Settings
 from tracking.storage.tables import LinkRow, VisitRow
 
@@ -486,12 +487,19 @@ def slack_settings() -> dict[str, Any]:
 
 
 @pytest.fixture
+def slack_bots() -> dict[str, Any]:
+    """Bot dependencies a test wants replaced (parametrize it, e.g. with a failing stats service)."""
+    return {}
+
+
+@pytest.fixture
 async def slack(
     clean_env: None,
     database_url: str,
     aiohttp_server: ServerFactory,
     slack_peer: SlackPeer,
     slack_settings: dict[str, Any],
+    slack_bots: dict[str, Any],
 ) -> AsyncIterator[SlackLantern]:
     """Lantern with Slack over HTTP, its Web API pointed at the peer, one allowed workspace."""
     await migrated(database_url)
@@ -503,6 +511,6 @@ async def slack(
         "slack_api_url": slack_peer.url("/api/"),
         "slack_allowed_teams": (TEAM,),
     }
-    server = await aiohttp_server(build_app(Settings(**(options | slack_settings))))
+    server = await aiohttp_server(hand_bots(build_app(Settings(**(options | slack_settings))), **slack_bots))
     async with ClientSession() as client:
         yield SlackLantern(server, client, slack_peer)

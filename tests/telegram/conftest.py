@@ -20,6 +20,7 @@ from sqlalchemy import select
 from bot.telegram import TELEGRAM_BOT, TELEGRAM_TRANSPORT, BotTransport
 from bot.telegram.webhook import PATH, SECRET_HEADER
 from lantern.composition import PARTS, Parts, build_app
+from tests.conftest import hand_bots
 from tests.telegram.emulator import (
     EmulatedUser,
     EmulatorRequest,
@@ -176,7 +177,9 @@ async def start_bot(clean_env: None, aiohttp_server: ServerFactory) -> AsyncIter
     api = await aiohttp_server(recorder.app())
     async with ClientSession() as client:
 
-        async def start(database_url: str, **overrides: Any) -> RecordedBot:
+        async def start(
+            database_url: str, bots: dict[str, Any] | None = None, **overrides: Any
+        ) -> RecordedBot:
             await prepare_database(database_url)
             settings = Settings(
                 database_url=database_url,
@@ -186,7 +189,7 @@ async def start_bot(clean_env: None, aiohttp_server: ServerFactory) -> AsyncIter
                 telegram_api_url=origin(api),
                 **overrides,
             )
-            server = await aiohttp_server(build_app(settings))
+            server = await aiohttp_server(hand_bots(build_app(settings), **(bots or {})))
             await asyncio.wait_for(server.app[TELEGRAM_BOT].started.wait(), timeout=20)
             parts = server.app[PARTS]
             return RecordedBot(server, client, recorder, parts, Storage(parts))

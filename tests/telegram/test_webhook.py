@@ -238,9 +238,9 @@ class ExplodingStats:
 
 
 async def test_an_unexpected_error_is_logged_with_its_traceback_and_answered_briefly(
-    recorded: RecordedBot, caplog: pytest.LogCaptureFixture
+    start_bot: StartBot, sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    recorded.parts.stats = ExplodingStats()  # type: ignore[assignment]
+    recorded = await start_bot(sqlite_url, bots={"stats": ExplodingStats()})
     with caplog.at_level(logging.ERROR, logger="bot.telegram"):
         await recorded.post(message_update("/stats clicks today"))
         [reply] = await recorded.recorder.wait_for("sendMessage")
