@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lantern.composition import build_visit_writer
+from tests.builders import a_visit
 from tracking.core.attribution import VisitKind
 from tracking.core.links import Link, NewLink
 from tracking.core.visits import Visit
@@ -27,25 +28,7 @@ NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
 
 def visit(link_id: int = 1, n: int = 0) -> Visit:
-    return Visit(
-        link_id,
-        NOW,
-        "GET",
-        VisitKind.CLICK,
-        "email",
-        "link-tag",
-        None,
-        1,
-        f"agent {n}",
-        None,
-        None,
-        None,
-        "desktop",
-        "Chrome",
-        "Windows",
-        "DE",
-        False,
-    )
+    return a_visit(link_id=link_id, at=NOW, user_agent=f"agent {n}")
 
 
 async def migrated_link(engine: AsyncEngine, slug: str) -> Link:
@@ -205,24 +188,17 @@ async def test_postgres_one_statement_writer_is_exact_and_idempotent(postgres_ur
         link = await migrated_link(engine, "pgw0001")
         writer = PgVisitWriter(engine, tz=ZoneInfo("Europe/Berlin"))
         batch = [visit(link.id, n) for n in range(4)] + [
-            Visit(
-                link.id,
-                NOW,
-                "GET",
-                VisitKind.PREVIEW,
-                "whatsapp",
-                "preview-fetcher",
-                "whatsapp-preview",
-                1,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                False,
+            a_visit(
+                link_id=link.id,
+                at=NOW,
+                kind=VisitKind.PREVIEW,
+                channel="whatsapp",
+                evidence="preview-fetcher",
+                rule="whatsapp-preview",
+                device=None,
+                browser=None,
+                os=None,
+                country=None,
             )
         ]
         await writer.write_batch(batch, "c" * 32)
