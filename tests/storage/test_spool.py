@@ -6,10 +6,11 @@ import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Result, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lantern.composition import build_visit_writer
@@ -205,12 +206,13 @@ async def test_postgres_one_statement_writer_is_exact_and_idempotent(postgres_ur
         await writer.write_batch(batch, "c" * 32)  # a replay of the same batch
         await writer.write_batch(batch[:1], "d" * 32)
         async with engine.connect() as connection:
-            scalar = lambda sql: connection.execute(text(sql))  # noqa: E731
+
+            async def scalar(sql: str) -> Result[Any]:
+                return await connection.execute(text(sql))
+
             assert (await scalar("SELECT count(*) FROM visits")).scalar_one() == 6
-            totals = dict(
-                (await scalar("SELECT kind, sum(visits) FROM rollup_daily_totals GROUP BY kind")).all()
-            )
-            assert totals == {"click": 5, "preview": 1}
+            totals = await scalar("SELECT kind, sum(visits) FROM rollup_daily_totals GROUP BY kind")
+            assert dict(totals.tuples().all()) == {"click": 5, "preview": 1}
             dims = await scalar("SELECT sum(visits) FROM rollup_daily_dimensions WHERE dimension = 'device'")
             assert dims.scalar_one() == 6
             hourly = (await scalar("SELECT sum(visits) FROM rollup_hourly")).scalar_one()

@@ -4,15 +4,16 @@ against counts computed independently from the raw visits (SQLite and PostgreSQL
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from lantern.composition import PARTS, Parts, build_app
 from tests.web.conftest import BROWSER, ServerFactory
@@ -38,7 +39,7 @@ class Clock:
 @dataclass
 class Traffic:
     parts: Parts
-    visits: list[VisitRow]
+    visits: Sequence[Row[Any]]
     link_ids: dict[str, int]
 
     async def ask(self, question: str) -> Answer:
@@ -65,9 +66,7 @@ class Traffic:
 
 
 @pytest.fixture
-async def traffic(
-    clean_env: None, database_url: str, aiohttp_server: ServerFactory
-) -> AsyncIterator[Traffic]:
+async def traffic(clean_env: None, database_url: str, aiohttp_server: ServerFactory) -> Traffic:
     settings = Settings(database_url=database_url, timezone="Europe/Berlin")
     if not settings.is_sqlite:
         from tracking.storage import migrate
@@ -116,8 +115,8 @@ async def traffic(
                     "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
                 )
     async with parts.engine.connect() as connection:
-        rows = (await connection.execute(select(VisitRow))).all()  # type: ignore[call-overload]
-    return Traffic(parts, list(rows), {name: link.id for name, link in links.items()})
+        rows = (await connection.execute(select(VisitRow))).all()
+    return Traffic(parts, rows, {name: link.id for name, link in links.items()})
 
 
 def days(first: str, after: str) -> tuple[date, date]:
