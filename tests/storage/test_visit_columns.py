@@ -12,7 +12,7 @@ from tracking.storage.visit_sql import ROLLUP_TABLES, VISIT_COLUMNS, DriverSql, 
 
 
 def test_the_visits_table_stores_exactly_the_fields_of_a_visit() -> None:
-    assert VISIT_COLUMNS == tuple(field.name for field in fields(Visit))
+    assert tuple(field.name for field in fields(Visit)) == VISIT_COLUMNS
 
 
 def test_both_writers_take_the_columns_from_the_same_definition() -> None:
