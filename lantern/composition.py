@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dependencies import BOT_DEPENDENCIES, BotDependencies
+from lantern.forwarding import build_forwarder
 from tracking.core.attribution import Classifier, describe_device
 from tracking.core.errors import ConfigError
 from tracking.core.ports import Clock, VisitWriter
@@ -117,11 +118,11 @@ def build_visit_writer(settings: Settings, engine: AsyncEngine) -> VisitWriter:
     """The one visit writer of the configured database: one statement per batch on PostgreSQL,
     one writer thread on an SQLite file."""
     if engine.dialect.name == "postgresql":
-        return PgVisitWriter(engine, tz=settings.zone)
+        return PgVisitWriter(engine, tz=settings.zone, forward_always=settings.ga4_enabled)
     path = sqlite_path(settings.database_url)
     if path is None:
         raise ConfigError(IN_MEMORY_SQLITE)
-    return SqliteVisitWriter(path, tz=settings.zone)
+    return SqliteVisitWriter(path, tz=settings.zone, forward_always=settings.ga4_enabled)
 
 
 #: How long ids of written visit batches are kept (a retry or replay comes long before).
@@ -270,6 +271,8 @@ async def running_parts(
             await listener.start()
 
         await committer.start()
+        forwarder = build_forwarder(settings, engine, clock)
+        await forwarder.start()
         try:
             yield Parts(
                 settings=settings,
@@ -286,6 +289,7 @@ async def running_parts(
                 cache_listener=listener,
             )
         finally:
+            await forwarder.stop()
             await committer.stop()
             await writer.close()
             if listener is not None:

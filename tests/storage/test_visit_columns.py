@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from tests.builders import a_visit
 from tracking.core.visits import Visit
 from tracking.storage.pg_writer import STATEMENT, batch_arguments
-from tracking.storage.visit_sql import ROLLUP_TABLES, VISIT_COLUMNS, DriverSql, visit_values
+from tracking.storage.visit_sql import OUTBOX_COLUMNS, ROLLUP_TABLES, VISIT_COLUMNS, DriverSql, visit_values
 
 
 def test_the_visits_table_stores_exactly_the_fields_of_a_visit() -> None:
@@ -35,6 +35,6 @@ def test_a_visit_row_follows_the_column_order() -> None:
 
 def test_the_postgresql_arguments_hold_one_array_per_column() -> None:
     arguments = batch_arguments([a_visit(), a_visit(channel="whatsapp")], "b" * 32, tz=ZoneInfo("UTC"))
-    width = len(VISIT_COLUMNS) + sum(len(rollup.columns) for rollup in ROLLUP_TABLES)
-    assert len(arguments) == 2 + width
+    width = len(VISIT_COLUMNS) + sum(len(rollup.columns) for rollup in ROLLUP_TABLES) + len(OUTBOX_COLUMNS)
+    assert len(arguments) == 2 + width + 1  # the batch id and time, the arrays, "forward always"
     assert arguments[2 + VISIT_COLUMNS.index("channel")] == ["email", "whatsapp"]

@@ -10,10 +10,11 @@ can pass a small hand-written fake instead of a database.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from tracking.core.forwarding.outbox import Delivery, NewDelivery, PendingEvent, Webhook
 from tracking.core.links import Link, NewLink, Sharer, SharerRef
 from tracking.core.questions.model import Answer, Interpretation
 from tracking.core.stats_query import Query
@@ -102,6 +103,39 @@ class ShareRecorder(Protocol):
     """Stores a share a platform told Lantern about (a Slack unfurl, a Telegram inline pick)."""
 
     async def record_share(self, slug: str, channel: str, *, source: str) -> bool: ...
+
+
+class OutboxStore(Protocol):
+    """What the background sender reads and writes: events to fan out, deliveries to attempt.
+
+    Claims are leases, so several processes (or hosts) can send side by side.
+    """
+
+    async def claim_events(self, *, limit: int, lease: timedelta) -> list[PendingEvent]: ...
+
+    async def dispatch(self, events: Sequence[PendingEvent], deliveries: Sequence[NewDelivery]) -> None: ...
+
+    async def webhooks(self, *, with_secrets: bool = False) -> list[Webhook]: ...
+
+    async def link_details(self, link_ids: Sequence[int]) -> dict[int, dict[str, Any]]: ...
+
+    async def claim_deliveries(self, *, limit: int, lease: timedelta) -> list[Delivery]: ...
+
+    async def finish(
+        self,
+        delivery_ids: Sequence[int],
+        *,
+        ok: bool,
+        status: int | None,
+        error: str | None,
+        retry_at: datetime | None,
+    ) -> None: ...
+
+    async def webhook_result(self, webhook_id: int, *, ok: bool) -> int: ...
+
+    async def set_webhook_disabled(self, webhook_id: int, *, disabled: bool, reason: str | None) -> None: ...
+
+    async def give_up_on_webhook(self, webhook_id: int) -> int: ...
 
 
 class HealthProbe(Protocol):

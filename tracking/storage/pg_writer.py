@@ -22,16 +22,20 @@ from sqlalchemy.types import TypeDecorator
 
 from tracking.core.rollups import rollup_delta
 from tracking.core.visits import Visit
+from tracking.storage.outbox_tables import OutboxRow
 from tracking.storage.tables import VisitRow
 from tracking.storage.visit_sql import (
+    OUTBOX_COLUMNS,
     ROLLUP_TABLES,
     VISIT_COLUMNS,
     is_moment,
+    outbox_rows,
     visit_values,
     written_columns,
 )
 
 _VISITS: Table = VisitRow.__table__  # type: ignore[attr-defined]
+_OUTBOX: Table = OutboxRow.__table__  # type: ignore[attr-defined]
 
 
 _ARRAY_TYPES: dict[type, str] = {int: "int", str: "text", bool: "bool", date: "date"}
@@ -71,6 +75,13 @@ def _statement() -> str:
             keys = [n for n in names if n != "visits"]
             sql += f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET visits = {table}.visits + excluded.visits"
         parts.append(sql + ")")
+    kinds = [_array_type(_OUTBOX.c[name]) for name in OUTBOX_COLUMNS]
+    arrays = ", ".join(f"${number + i}::{kind}[]" for i, kind in enumerate(kinds))
+    parts.append(
+        f"wo AS (INSERT INTO outbox ({', '.join(OUTBOX_COLUMNS)}) "  # noqa: S608 - constant
+        f"SELECT * FROM unnest({arrays}) WHERE EXISTS (SELECT 1 FROM claim) "
+        f"AND (${number + len(kinds)}::bool OR EXISTS (SELECT 1 FROM webhooks WHERE NOT disabled)))"
+    )
     return ", ".join(parts) + " SELECT count(*) FROM claim"  # noqa: S608 - constant names only
 
 
@@ -81,7 +92,9 @@ def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
     return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
-def batch_arguments(visits: Sequence[Visit], batch_id: str, tz: ZoneInfo) -> list[Any]:
+def batch_arguments(
+    visits: Sequence[Visit], batch_id: str, tz: ZoneInfo, *, forward_always: bool = False
+) -> list[Any]:
     """The statement's arguments: the batch id, then one array per column of each table."""
     delta = rollup_delta(visits, tz)
     delta.drop_zeros()
@@ -89,15 +102,18 @@ def batch_arguments(visits: Sequence[Visit], batch_id: str, tz: ZoneInfo) -> lis
     arguments.extend(_columns([visit_values(v) for v in visits], len(VISIT_COLUMNS)))
     for rollup in ROLLUP_TABLES:
         arguments.extend(_columns(sorted(rollup.rows(delta), key=str), len(rollup.columns)))
+    arguments.extend(_columns(outbox_rows("postgresql", visits), len(OUTBOX_COLUMNS)))
+    arguments.append(forward_always)
     return arguments
 
 
 class PgVisitWriter:
     """Writes visit batches to PostgreSQL, one statement each."""
 
-    def __init__(self, engine: AsyncEngine, *, tz: ZoneInfo) -> None:
+    def __init__(self, engine: AsyncEngine, *, tz: ZoneInfo, forward_always: bool = False) -> None:
         self._engine = engine
         self._tz = tz
+        self._forward_always = forward_always  # GA4 is on: every click and share leaves Lantern
 
     async def start(self) -> None:
         """Nothing to open: batches borrow connections from the engine's pool."""
@@ -106,7 +122,9 @@ class PgVisitWriter:
         """Store the batch and its roll-ups atomically; nothing when its id was stored before."""
         if not visits:
             return
-        arguments = batch_arguments(visits, batch_id or uuid.uuid4().hex, self._tz)
+        arguments = batch_arguments(
+            visits, batch_id or uuid.uuid4().hex, self._tz, forward_always=self._forward_always
+        )
         async with self._engine.connect() as connection:
             raw = await connection.get_raw_connection()
             driver = raw.driver_connection
