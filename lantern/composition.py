@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dependencies import BOT_DEPENDENCIES, BotDependencies
 from lantern.forwarding import build_forwarder
+from tracking.capture import PageCapture
 from tracking.core.attribution import Classifier, describe_device
 from tracking.core.errors import ConfigError
 from tracking.core.ports import Clock, VisitWriter
@@ -50,11 +51,12 @@ from tracking.storage.link_events import LinkChangeListener
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.pg_writer import PgVisitWriter
+from tracking.storage.sites import SqlSites
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
 from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
-from tracking.web import api
+from tracking.web import api, collect
 from tracking.web import app as tracker_web
 
 log = logging.getLogger(__name__)
@@ -185,6 +187,7 @@ class Parts:
     committer: GroupCommitter[Visit]
     tracker: Tracker
     clock: Clock
+    capture: PageCapture | None = None  # copy-and-paste capture for registered sites
     cache_listener: LinkChangeListener | None = None  # PostgreSQL: drops changed links from the cache
 
     def bot_dependencies(self) -> BotDependencies:
@@ -250,12 +253,13 @@ async def running_parts(
             trusted_proxies=parse_networks(settings.trusted_proxies),
             devices=devices,
         )
+        salts = DailySalts(visits.salt_for)
         tracker = Tracker(
             cache=cache,
             builder=builder,
             record=committer.record,
             reserve_click=links.reserve_click,
-            salts=DailySalts(visits.salt_for),
+            salts=salts,
             clock=clock,
             redirect_status=settings.redirect_status,
             preview_window=window,
@@ -270,6 +274,18 @@ async def running_parts(
             listener = LinkChangeListener(settings.database_url, cache.forget)
             await listener.start()
 
+        shortener = build_shortener(settings, links, clock)
+        capture = PageCapture(
+            sites=SqlSites(engine, clock=clock),
+            builder=builder,
+            record=committer.record,
+            salt_for=lambda now: salts.for_day(now.date()),
+            clock=clock,
+            shortener=shortener,
+            per_network_per_minute=settings.collect_rate_per_minute,
+            per_site_per_minute=settings.collect_site_rate_per_minute,
+            trusted_proxies=parse_networks(settings.trusted_proxies),
+        )
         await committer.start()
         forwarder = build_forwarder(settings, engine, clock)
         await forwarder.start()
@@ -280,7 +296,8 @@ async def running_parts(
                 links=links,
                 visits=visits,
                 writer=writer,
-                shortener=build_shortener(settings, links, clock),
+                shortener=shortener,
+                capture=capture,
                 stats=build_stats(settings, engine),
                 cache=cache,
                 committer=committer,
@@ -328,6 +345,8 @@ def build_app(
             app[tracker_web.TRACKER] = built.tracker
             app[tracker_web.HEALTH] = SqlHealthProbe(built.engine)
             app[tracker_web.COUNTRY_HEADER] = settings.country_header
+            assert built.capture is not None
+            app[collect.CAPTURE] = built.capture
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,
                 stats=built.stats,
@@ -340,6 +359,7 @@ def build_app(
     app.cleanup_ctx.append(lifetime)
     api.add_api_routes(app)
     install_bots(app, settings)
+    collect.add_collect_routes(app)
     tracker_web.add_tracker_routes(app)
 
     return app

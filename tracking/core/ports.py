@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from tracking.core.forwarding.events import EventName
 from tracking.core.forwarding.outbox import Delivery, NewDelivery, PendingEvent, Webhook
 from tracking.core.links import Link, NewLink, Sharer, SharerRef
 from tracking.core.questions.model import Answer, Interpretation
@@ -111,6 +112,16 @@ class OutboxStore(Protocol):
     Claims are leases, so several processes (or hosts) can send side by side.
     """
 
+    async def add_event(
+        self,
+        *,
+        event: EventName | str,
+        link_id: int | None,
+        at: datetime,
+        data: dict[str, Any],
+        event_id: str,
+    ) -> None: ...
+
     async def claim_events(self, *, limit: int, lease: timedelta) -> list[PendingEvent]: ...
 
     async def dispatch(self, events: Sequence[PendingEvent], deliveries: Sequence[NewDelivery]) -> None: ...
@@ -130,6 +141,8 @@ class OutboxStore(Protocol):
         error: str | None,
         retry_at: datetime | None,
     ) -> None: ...
+
+    async def postpone(self, delivery_id: int, *, until: datetime) -> None: ...
 
     async def webhook_result(self, webhook_id: int, *, ok: bool) -> int: ...
 

@@ -25,6 +25,7 @@ from tracking.core.visits import Visit
 from tracking.storage.outbox_tables import OutboxRow
 from tracking.storage.tables import VisitRow
 from tracking.storage.visit_sql import (
+    LISTENING,
     OUTBOX_COLUMNS,
     ROLLUP_TABLES,
     VISIT_COLUMNS,
@@ -80,7 +81,7 @@ def _statement() -> str:
     parts.append(
         f"wo AS (INSERT INTO outbox ({', '.join(OUTBOX_COLUMNS)}) "  # noqa: S608 - constant
         f"SELECT * FROM unnest({arrays}) WHERE EXISTS (SELECT 1 FROM claim) "
-        f"AND (${number + len(kinds)}::bool OR EXISTS (SELECT 1 FROM webhooks WHERE NOT disabled)))"
+        f"AND (${number + len(kinds)}::bool OR {LISTENING}))"
     )
     return ", ".join(parts) + " SELECT count(*) FROM claim"  # noqa: S608 - constant names only
 
