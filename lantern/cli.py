@@ -431,7 +431,11 @@ def _add_command_groups() -> None:
     main.add_command(site)
 
 
-_add_command_groups()
-
 if __name__ == "__main__":
-    main()
+    # `python -m lantern.cli` (how `serve --workers N` starts its workers): run the module proper.
+    # The command groups import `lantern.cli` back, so this `__main__` copy must not add them too.
+    from lantern.cli import main as lantern_main
+
+    lantern_main()
+else:
+    _add_command_groups()
