@@ -78,6 +78,7 @@ def parse_when(value: str | None) -> datetime | None:
 
 
 @click.group()
+@click.version_option(package_name="lantern", prog_name="lantern", message="%(prog)s %(version)s")
 @click.option("--log-level", default=None, help="Override LANTERN_LOG_LEVEL.")
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
@@ -108,7 +109,7 @@ def serve(
     """Run the tracker, the API and every configured bot in one process (or N sharing the port)."""
     from aiohttp import web
 
-    from lantern.composition import build_app, prepare_database
+    from lantern.composition import access_log_options, build_app, prepare_database
 
     host = host if host is not None else settings.host
     port = port if port is not None else settings.port
@@ -133,7 +134,7 @@ def serve(
         app,
         host=host,
         port=port,
-        access_log=None,
+        **access_log_options(settings),
         print=None,
         shutdown_timeout=SHUTDOWN_TIMEOUT,
         reuse_port=reuse_port or None,
@@ -409,6 +410,22 @@ def db_upgrade(settings: Settings, revision: str) -> None:
 
     click.echo(f"database at revision {run(go)}")
 
+
+def _add_command_modules() -> None:
+    """Commands kept in their own modules; each imports what it needs only when it runs."""
+    from lantern.cli_api_keys import api_key_list
+    from lantern.cli_config import config
+    from lantern.cli_doctor import doctor
+    from lantern.cli_links import links_list, links_show
+
+    links.add_command(links_list)
+    links.add_command(links_show)
+    api_key.add_command(api_key_list)
+    main.add_command(config)
+    main.add_command(doctor)
+
+
+_add_command_modules()
 
 if __name__ == "__main__":
     main()

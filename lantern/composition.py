@@ -9,37 +9,29 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
-from sqlalchemy import make_url
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from tracking.core.attribution import Classifier
 from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
 from tracking.core.urls import HostPolicy
-from tracking.core.visits import PrivacyPolicy, Visit, VisitBuilder, parse_networks
-from tracking.link_cache import CachedLink, LinkCache
-from tracking.metrics import Metrics
-from tracking.recording import GroupCommitter, Write
-from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
-from tracking.spool import VisitSpool
-from tracking.stats import StatsService
-from tracking.storage import migrate
-from tracking.storage.api_keys import SqlApiKeys
-from tracking.storage.engine import create_engine
-from tracking.storage.link_events import LinkChangeListener
-from tracking.storage.links import SqlLinkRepository
-from tracking.storage.partitions import ensure_partitions
-from tracking.storage.pg_writer import PgVisitWriter
-from tracking.storage.sqlite_writer import SqliteVisitWriter
-from tracking.storage.stats import SqlStatsReader
-from tracking.storage.visits import SqlVisitStore
-from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
-from tracking.web import api
-from tracking.web import app as tracker_web
+
+# The command line imports this module too. What only `serve` needs (aiohttp,
+# the tracker, the writers, the bots, Prometheus) is imported inside the
+# functions that build it, so `lantern shorten` starts in a fraction of the
+# time (figures in docs/benchmarks.md).
+if TYPE_CHECKING:
+    from aiohttp import web
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from tracking.core.attribution import Classifier
+    from tracking.core.visits import Visit
+    from tracking.recording import Write
+    from tracking.services import Container
+    from tracking.stats import StatsService
+    from tracking.storage.links import SqlLinkRepository
+    from tracking.storage.visits import SqlVisitStore
+    from tracking.tracker import NotFoundThrottle
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +51,17 @@ def host_policy(settings: Settings) -> HostPolicy:
 
 def build_classifier(settings: Settings) -> Classifier:
     """The attribution classifier; referrers from Lantern's own host never count as a channel."""
+    from tracking.core.attribution import Classifier
+
     return Classifier(own_hosts=host_policy(settings).own_hosts)
 
 
 def build_stats(settings: Settings, engine: AsyncEngine) -> StatsService:
     """The stats use case wired to storage."""
+    from tracking.stats import StatsService
+    from tracking.storage.links import SqlLinkRepository
+    from tracking.storage.stats import SqlStatsReader
+
     links = SqlLinkRepository(engine)
 
     async def link_id(slug: str) -> int | None:
@@ -87,6 +85,9 @@ def build_shortener(settings: Settings, links: SqlLinkRepository, clock: Clock =
 
 def build_not_found_throttle(settings: Settings) -> NotFoundThrottle | None:
     """The per-network limit on unknown-slug answers (None when LANTERN_NOT_FOUND_RATE_PER_MINUTE=0)."""
+    from tracking.core.visits import parse_networks
+    from tracking.tracker import NotFoundThrottle
+
     if settings.not_found_rate_per_minute <= 0:
         return None
     limiter = RateLimiter(
@@ -97,6 +98,8 @@ def build_not_found_throttle(settings: Settings) -> NotFoundThrottle | None:
 
 def _writer(engine: AsyncEngine, visits: SqlVisitStore, settings: Settings) -> Write[Visit]:
     """How batches reach the database: one statement each on PostgreSQL, else the generic store."""
+    from tracking.storage.pg_writer import PgVisitWriter
+
     if engine.dialect.name == "postgresql":
         return PgVisitWriter(engine, tz=settings.zone).write_batch
     return visits.write_batch
@@ -108,6 +111,10 @@ BATCH_IDS_KEPT = timedelta(days=7)
 
 async def _housekeeping(engine: AsyncEngine, visits: SqlVisitStore, clock: Clock) -> None:
     """Twice a day: next months' visit partitions (PostgreSQL) and old batch ids away."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tracking.storage.partitions import ensure_partitions
+
     while True:
         await asyncio.sleep(12 * 3600)
         try:
@@ -119,6 +126,8 @@ async def _housekeeping(engine: AsyncEngine, visits: SqlVisitStore, clock: Clock
 
 def sqlite_path(database_url: str) -> str | None:
     """The file of an SQLite URL (None for PostgreSQL or an in-memory database)."""
+    from sqlalchemy import make_url
+
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
@@ -134,10 +143,13 @@ async def prepare_database(settings: Settings) -> None:
 @asynccontextmanager
 async def database(settings: Settings, *, upgrade: bool | None = None) -> AsyncIterator[AsyncEngine]:
     """An engine for the configured database; SQLite is migrated on open unless told otherwise."""
+    from tracking.storage import migrate
+    from tracking.storage.engine import create_engine
+
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     try:
         if upgrade if upgrade is not None else settings.is_sqlite:
-            await migrate.upgrade(engine)
+            await migrate.upgrade_if_behind(engine)
         yield engine
     finally:
         await engine.dispose()
@@ -146,6 +158,18 @@ async def database(settings: Settings, *, upgrade: bool | None = None) -> AsyncI
 @asynccontextmanager
 async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator[Container]:
     """Build every part, start the visit writer, and stop it (draining) at the end."""
+    from tracking.core.visits import PrivacyPolicy, VisitBuilder, parse_networks
+    from tracking.link_cache import CachedLink, LinkCache
+    from tracking.recording import GroupCommitter
+    from tracking.services import Container
+    from tracking.spool import VisitSpool
+    from tracking.storage.link_events import LinkChangeListener
+    from tracking.storage.links import SqlLinkRepository
+    from tracking.storage.partitions import ensure_partitions
+    from tracking.storage.sqlite_writer import SqliteVisitWriter
+    from tracking.storage.visits import SqlVisitStore
+    from tracking.tracker import DailySalts, Tracker
+
     async with database(settings) as engine:
         links = SqlLinkRepository(engine, clock=clock)
         visits = SqlVisitStore(engine, tz=settings.zone)
@@ -232,8 +256,29 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             )
 
 
+def access_log_options(settings: Settings) -> dict[str, Any]:
+    """`web.run_app` arguments for the access log: none unless LANTERN_ACCESS_LOG is on."""
+    if not settings.access_log:
+        return {"access_log": None}
+    from tracking.core.visits import parse_networks
+    from tracking.web.access_log import LOGGER, access_logger_class
+
+    return {
+        "access_log": LOGGER,
+        "access_log_class": access_logger_class(parse_networks(settings.trusted_proxies)),
+    }
+
+
 def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     """The aiohttp application: tracker routes now, API and bots as they are configured."""
+    from aiohttp import web
+
+    from tracking.metrics import Metrics
+    from tracking.services import CONTAINER
+    from tracking.storage.api_keys import SqlApiKeys
+    from tracking.web import api
+    from tracking.web import app as tracker_web
+
     app = web.Application(client_max_size=64 * 1024)
     live: list[Container] = []
     metrics = Metrics(lambda: (live[0].committer, live[0].cache) if live else None)
