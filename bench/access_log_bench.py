@@ -51,6 +51,29 @@ def run(rounds: int = 3, seconds: int = 8) -> dict[str, Any]:
     }
 
 
+def section(result: dict[str, Any]) -> list[str]:
+    """The "Access log" section of docs/benchmarks.md."""
+    rounds = ", ".join(
+        f"{off:,.0f} / {on:,.0f}"
+        for (off, _), (on, _) in zip(result["all"]["off"], result["all"]["on"], strict=True)
+    )
+    return [
+        "## Access log",
+        "",
+        f"`python -m bench.access_log_bench`: one SQLite worker, one link, wrk on loopback, "
+        f"{result['rounds']} rounds of {result['seconds']} s alternating `LANTERN_ACCESS_LOG` off and on "
+        "(the log written to a file).",
+        "",
+        "| access log | requests/s (median) | p99 ms (median) |",
+        "|---|---|---|",
+        f"| off | {result['off_requests_per_s']:,.0f} | {result['off_p99_ms']:.1f} |",
+        f"| on | {result['on_requests_per_s']:,.0f} | {result['on_p99_ms']:.1f} |",
+        "",
+        f"On / off: {result['ratio']:.2f}×. Rounds, off / on requests/s: {rounds}.",
+        "",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)

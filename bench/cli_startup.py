@@ -134,6 +134,24 @@ def markdown(rows: list[dict[str, Any]], before: list[dict[str, Any]] | None = N
     return out
 
 
+def section(rows: list[dict[str, Any]], before: list[dict[str, Any]] | None = None) -> list[str]:
+    """The "Command-line start-up" section of docs/benchmarks.md."""
+    return [
+        "## Command-line start-up",
+        "",
+        "`python -m bench.cli_startup`: each command under `python -X importtime` against a migrated "
+        "SQLite file, best of several runs. *Imports* is everything the command loads, the database "
+        "driver included — an upper bound of the time before it touches the database. The command line "
+        "imports only what a command needs: `lantern/composition.py` imports the serving parts (aiohttp, "
+        "the tracker, the writers, the bots, Prometheus) inside the functions that build them, Alembic "
+        "is imported only when a migration really runs (an up-to-date SQLite file is recognised with one "
+        "query), and matplotlib only for `--chart`.",
+        "",
+        *markdown(rows, before),
+        "",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", type=Path, default=None, help="measure this checkout instead")
