@@ -16,15 +16,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@echo "lantern: installing Lantern and about 55 packages into $(VENV); this usually takes 35-60 s, once"
 	@$(BIN)/pip install --quiet -e .
 	@touch $@
-	@echo "lantern: installed. In another terminal, 'source $(VENV)/bin/activate' puts the lantern command on PATH"
+	@echo "lantern: installed"
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+	@echo "lantern: installing Lantern with its test tools into $(VENV); this usually takes 1-2 minutes, once"
+	@$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
 
 ## run: create .venv, install Lantern and serve it on a local SQLite file
 run: $(STAMP)
-	@echo "lantern: starting the server on ./lantern.db (Ctrl-C stops it)"
+	@echo "lantern: starting the server on ./lantern.db (Ctrl-C stops it); in another terminal, 'source $(VENV)/bin/activate' and then e.g. 'lantern shorten https://example.com'"
 	@$(BIN)/lantern serve
 
 NODE_STAMP := node_modules/.installed
