@@ -108,6 +108,7 @@ def check_base_url(settings: Settings) -> list[Check]:
 
 async def check_database(settings: Settings) -> list[Check]:
     """Reachable, and at the migration head (checked without migrating)."""
+    from asyncpg import PostgresError  # raised unwrapped at connect: no such database, wrong password
     from sqlalchemy.exc import SQLAlchemyError
 
     from lantern.composition import sqlite_path
@@ -126,7 +127,7 @@ async def check_database(settings: Settings) -> list[Check]:
     engine = create_engine(settings.database_url, pool_size=1)
     try:
         stored = await stored_revisions(engine)
-    except (OSError, SQLAlchemyError) as error:
+    except (OSError, SQLAlchemyError, PostgresError) as error:
         first_line = (str(error).splitlines() or [type(error).__name__])[0][:200]
         return [
             fail(name, f"cannot connect ({first_line}); check LANTERN_DATABASE_URL and that the server runs")
