@@ -416,13 +416,18 @@ def _add_command_modules() -> None:
     from lantern.cli_api_keys import api_key_list
     from lantern.cli_config import config
     from lantern.cli_doctor import doctor
+    from lantern.cli_forwarding import ga4, webhook
     from lantern.cli_links import links_list, links_show
+    from lantern.cli_sites import site
 
     links.add_command(links_list)
     links.add_command(links_show)
     api_key.add_command(api_key_list)
     main.add_command(config)
     main.add_command(doctor)
+    main.add_command(webhook)
+    main.add_command(ga4)
+    main.add_command(site)
 
 
 _add_command_modules()

@@ -101,7 +101,7 @@ def _writer(engine: AsyncEngine, visits: SqlVisitStore, settings: Settings) -> W
     from tracking.storage.pg_writer import PgVisitWriter
 
     if engine.dialect.name == "postgresql":
-        return PgVisitWriter(engine, tz=settings.zone).write_batch
+        return PgVisitWriter(engine, tz=settings.zone, forward_always=settings.ga4_enabled).write_batch
     return visits.write_batch
 
 
@@ -158,6 +158,8 @@ async def database(settings: Settings, *, upgrade: bool | None = None) -> AsyncI
 @asynccontextmanager
 async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator[Container]:
     """Build every part, start the visit writer, and stop it (draining) at the end."""
+    from lantern.forwarding import build_forwarder
+    from tracking.capture import PageCapture
     from tracking.core.visits import PrivacyPolicy, VisitBuilder, parse_networks
     from tracking.link_cache import CachedLink, LinkCache
     from tracking.recording import GroupCommitter
@@ -166,6 +168,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
     from tracking.storage.link_events import LinkChangeListener
     from tracking.storage.links import SqlLinkRepository
     from tracking.storage.partitions import ensure_partitions
+    from tracking.storage.sites import SqlSites
     from tracking.storage.sqlite_writer import SqliteVisitWriter
     from tracking.storage.visits import SqlVisitStore
     from tracking.tracker import DailySalts, Tracker
@@ -183,7 +186,11 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
 
         cache = LinkCache(load, size=settings.link_cache_size, ttl=settings.link_cache_ttl)
         sqlite_file = sqlite_path(settings.database_url)
-        sqlite_writer = SqliteVisitWriter(sqlite_file, tz=settings.zone) if sqlite_file else None
+        sqlite_writer = (
+            SqliteVisitWriter(sqlite_file, tz=settings.zone, forward_always=settings.ga4_enabled)
+            if sqlite_file
+            else None
+        )
         spool = VisitSpool(
             Path(settings.spool_dir),
             max_bytes=settings.spool_max_mb * 1024 * 1024,
@@ -205,12 +212,13 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             ),
             trusted_proxies=parse_networks(settings.trusted_proxies),
         )
+        salts = DailySalts(visits.salt_for)
         tracker = Tracker(
             cache=cache,
             builder=builder,
             record=committer.record,
             reserve_click=links.reserve_click,
-            salts=DailySalts(visits.salt_for),
+            salts=salts,
             clock=clock,
             redirect_status=settings.redirect_status,
             preview_window=window,
@@ -226,14 +234,29 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             listener = LinkChangeListener(settings.database_url, cache.forget)
             await listener.start()
 
+        shortener = build_shortener(settings, links, clock)
+        capture = PageCapture(
+            sites=SqlSites(engine, clock=clock),
+            builder=builder,
+            record=committer.record,
+            salt_for=lambda now: salts.for_day(now.date()),
+            clock=clock,
+            shortener=shortener,
+            per_network_per_minute=settings.collect_rate_per_minute,
+            per_site_per_minute=settings.collect_site_rate_per_minute,
+            trusted_proxies=parse_networks(settings.trusted_proxies),
+        )
         await committer.start()
+        forwarder = build_forwarder(settings, engine, clock)
+        await forwarder.start()
         try:
             yield Container(
                 settings=settings,
                 engine=engine,
                 links=links,
                 visits=visits,
-                shortener=build_shortener(settings, links, clock),
+                shortener=shortener,
+                capture=capture,
                 stats=build_stats(settings, engine),
                 cache=cache,
                 committer=committer,
@@ -242,6 +265,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 cache_listener=listener,
             )
         finally:
+            await forwarder.stop()
             await committer.stop()
             if sqlite_writer is not None:
                 await sqlite_writer.close()
@@ -276,7 +300,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     from tracking.metrics import Metrics
     from tracking.services import CONTAINER
     from tracking.storage.api_keys import SqlApiKeys
-    from tracking.web import api
+    from tracking.web import api, collect
     from tracking.web import app as tracker_web
 
     app = web.Application(client_max_size=64 * 1024)
@@ -291,6 +315,8 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
             app[tracker_web.TRACKER] = built.tracker
             app[tracker_web.ENGINE] = built.engine
             app[tracker_web.COUNTRY_HEADER] = settings.country_header
+            assert built.capture is not None
+            app[collect.CAPTURE] = built.capture
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,
                 stats=built.stats,
@@ -303,6 +329,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     app.cleanup_ctx.append(lifetime)
     api.add_api_routes(app)
     install_bots(app, settings)
+    collect.add_collect_routes(app)
     tracker_web.add_tracker_routes(app)
 
     return app
