@@ -85,8 +85,10 @@ async def main() -> None:
         "| --- | --- |",
         f"| `lantern.js` size | {len(raw):,} bytes, {len(gzip.compress(raw, 9)):,} gzipped |",
         f"| page load (`loadEventEnd`), no tag | {median['without']:.1f} ms (median of {ROUNDS - 1}) |",
-        f"| page load with the tag, plain view | {median['with']:.1f} ms (+{median['with'] - median['without']:.1f} ms) |",
-        f"| of which fetching `lantern.js` from Lantern (cold cache, new connection) | {median['fetch']:.1f} ms |",
+        f"| page load with the tag, plain view | {median['with']:.1f} ms "
+        f"(+{median['with'] - median['without']:.1f} ms) |",
+        f"| of which fetching `lantern.js` from Lantern (cold cache, new connection) "
+        f"| {median['fetch']:.1f} ms |",
         f"| page load with the tag, tokened arrival (beacon sent) | {median['arrival']:.1f} ms "
         f"(+{median['arrival'] - median['without']:.1f} ms) |",
     ]
