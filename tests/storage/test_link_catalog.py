@@ -9,15 +9,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lantern.composition import build_visit_writer
 from tracking.core.attribution import VisitKind
 from tracking.core.links import Link, NewLink, SharerRef
 from tracking.core.visits import Visit
+from tracking.settings import Settings
 from tracking.storage import migrate
 from tracking.storage.api_keys import SqlApiKeys
 from tracking.storage.engine import create_engine
 from tracking.storage.link_catalog import SqlLinkCatalog
 from tracking.storage.links import SqlLinkRepository
-from tracking.storage.visits import SqlVisitStore
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 VISIT = Visit(1, NOW, "GET", VisitKind.CLICK, "whatsapp", "link-tag", None, 1, None, None, None, None,
@@ -55,7 +56,7 @@ async def add_link(
     )
 
 
-async def test_list_filters_counts_and_sorts(engine: AsyncEngine) -> None:
+async def test_list_filters_counts_and_sorts(engine: AsyncEngine, database_url: str) -> None:
     repo = SqlLinkRepository(engine)
     alice = await repo.get_or_create_sharer(SharerRef("slack", "U1", "Alice Smith"))
     old = await add_link(repo, "old", channel="whatsapp", campaign="spring", sharer_id=alice.id, minutes=0)
@@ -67,7 +68,12 @@ async def test_list_filters_counts_and_sorts(engine: AsyncEngine) -> None:
         replace(VISIT, link_id=new.id, kind=VisitKind.BOT),
         replace(VISIT, link_id=new.id, kind=VisitKind.BOT, at=NOW - timedelta(days=3)),
     ]
-    await SqlVisitStore(engine, tz=UTC).write_batch(visits)
+    writer = build_visit_writer(Settings(database_url=database_url), engine)  # what production runs
+    await writer.start()
+    try:
+        await writer.write_batch(visits)
+    finally:
+        await writer.close()
     catalog = SqlLinkCatalog(engine)
 
     newest_first = await catalog.entries()

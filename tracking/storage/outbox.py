@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,68 +23,10 @@ from sqlmodel import col
 
 from tracking.core.errors import InvalidInput, NotFound
 from tracking.core.forwarding.events import EventName, new_event_id
+from tracking.core.forwarding.outbox import Delivery, NewDelivery, PendingEvent, Webhook
 from tracking.storage.outbox_tables import DeliveryRow, OutboxRow, WebhookRow
 from tracking.storage.tables import LinkRow, SharerRow
 from tracking.storage.types import UtcDateTime
-
-
-@dataclass(frozen=True, slots=True)
-class Webhook:
-    """A receiver as the CLI and the sender see it (the secret only where signing needs it)."""
-
-    id: int
-    url: str
-    events: tuple[str, ...]
-    created_at: datetime
-    disabled: bool
-    disabled_reason: str | None
-    failures_in_row: int
-    owner_chat: str | None
-    secret: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PendingEvent:
-    """An outbox event claimed for fan-out."""
-
-    id: int
-    event_id: str
-    event: str
-    link_id: int | None
-    at: datetime
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class NewDelivery:
-    """One event for one destination, as the fan-out decides it."""
-
-    destination: str
-    webhook_id: int | None
-    event_id: str
-    event: str
-    body: str
-    group_key: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """A delivery claimed for an attempt (or listed for `lantern webhook deliveries`)."""
-
-    id: int
-    destination: str
-    webhook_id: int | None
-    event_id: str
-    event: str
-    created_at: datetime
-    body: str
-    group_key: str | None
-    status: str
-    attempts: int
-    last_status: int | None
-    last_error: str | None
-    last_attempt_at: datetime | None
-    delivered_at: datetime | None
 
 
 def _webhook(row: WebhookRow, *, with_secret: bool = False) -> Webhook:
@@ -220,12 +161,18 @@ class SqlOutbox:
     # --- the outbox ------------------------------------------------------------------------
 
     async def add_event(
-        self, *, event: EventName, link_id: int | None, at: datetime, data: dict[str, Any], event_id: str
+        self,
+        *,
+        event: EventName | str,
+        link_id: int | None,
+        at: datetime,
+        data: dict[str, Any],
+        event_id: str,
     ) -> None:
         """An event raised outside a visit batch (e.g. `lantern webhook test`)."""
         async with self._sessions() as session:
             session.add(
-                OutboxRow(event_id=event_id, event=event.value, link_id=link_id, at=at, data=json.dumps(data))
+                OutboxRow(event_id=event_id, event=str(event), link_id=link_id, at=at, data=json.dumps(data))
             )
             await session.commit()
 
@@ -318,6 +265,7 @@ class SqlOutbox:
             for link, sharer in result.all():
                 assert link.id is not None
                 details[link.id] = {
+                    "id": link.id,
                     "slug": link.slug,
                     "target": link.target,
                     "tagged_target": link.tagged_target,
@@ -386,6 +334,16 @@ class SqlOutbox:
         async with self._sessions() as session:
             await session.execute(
                 update(DeliveryRow).where(col(DeliveryRow.id).in_(list(delivery_ids))).values(**values)
+            )
+            await session.commit()
+
+    async def postpone(self, delivery_id: int, *, until: datetime) -> None:
+        """Hold a delivery back until `until` (quiet hours), without counting an attempt."""
+        async with self._sessions() as session:
+            await session.execute(
+                update(DeliveryRow)
+                .where(col(DeliveryRow.id) == delivery_id)
+                .values(next_attempt_at=until, claim=None, claim_until=None)
             )
             await session.commit()
 
