@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from tracking.core.ports import Health
 from tracking.recording import GroupCommitter
 from tracking.spool import VisitSpool
 
@@ -21,16 +21,8 @@ from tracking.spool import VisitSpool
 DATABASE_TIMEOUT = 2.0
 
 
-@dataclass(frozen=True, slots=True)
-class Health:
-    """The HTTP status and the JSON body of one /healthz answer."""
-
-    status: int
-    body: dict[str, Any]
-
-
 class VisitHealth:
-    """Reads the committer, the spool and the quarantine's size into one answer."""
+    """The `HealthProbe`: reads the committer, the spool and the quarantine's size into one answer."""
 
     def __init__(
         self,

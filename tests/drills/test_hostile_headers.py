@@ -23,8 +23,8 @@ async def test_every_hostile_header_gets_its_redirect_and_its_visit(target: Dril
         answer = await raw_http.send(port, raw_http.request("GET", f"/{slug}", headers))
         assert answer.status == 302, (what, answer.status, answer.body[:200])
     assert await target.count("visits") == len(sent)  # each 302 waited for its commit
-    assert not target.container.committer.spooling
-    async with target.container.engine.connect() as connection:
+    assert not target.parts.committer.spooling
+    async with target.parts.engine.connect() as connection:
         quarantined = (await connection.execute(text("SELECT count(*) FROM visit_quarantine"))).scalar_one()
     assert quarantined == 0
 
@@ -36,7 +36,7 @@ async def test_the_database_alone_gives_no_address_back(target: DrillTarget) -> 
     for n in range(6):
         headers = [("User-Agent", f"Mozilla/5.0 visitor {n}")]
         assert (await raw_http.send(port, raw_http.request("GET", f"/{slug}", headers))).status == 302
-    async with target.container.engine.connect() as connection:
+    async with target.parts.engine.connect() as connection:
         names = (await connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))).all()
         cells = [
             cell
@@ -49,7 +49,7 @@ async def test_the_database_alone_gives_no_address_back(target: DrillTarget) -> 
         ).all()
     visits = [StoredVisit(str(p), str(u), str(h)) for p, u, h, _ in rows]
     assert not recover(visits, candidate_salts(cells))
-    key = load_visitor_key(target.container.settings)
+    key = load_visitor_key(target.parts.settings)
     day = date.fromisoformat(str(rows[0][3])[:10])  # SQLite keeps UTC times as text
     found = recover(visits, [day_salt(key, day)])  # the control: with the key, the same search works
     assert set(found.values()) == {"127.0.0.1"} and len(found) == len(visits)

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from lantern.composition import container
+from lantern.composition import Parts
+from lantern.composition import running_parts as container
 from tests.storage.test_spool import visit
 from tracking.core.shortening import ShortenRequest
 from tracking.core.visits import Visit, VisitRequest, visit_as_dict
-from tracking.services import Container
 from tracking.settings import Settings
 from tracking.storage import migrate
 from tracking.storage.engine import create_engine
@@ -25,7 +25,7 @@ CRAWLER = "A" * 50 + "Crawler" + "a" * 50 + "/1"  # ua-parser names a 105-charac
 
 
 @pytest.fixture
-async def built(database_url: str, clean_env: None, tmp_path: Path) -> AsyncIterator[Container]:
+async def built(database_url: str, clean_env: None, tmp_path: Path) -> AsyncIterator[Parts]:
     engine = create_engine(database_url)
     await migrate.upgrade(engine)
     await engine.dispose()
@@ -34,12 +34,12 @@ async def built(database_url: str, clean_env: None, tmp_path: Path) -> AsyncIter
         yield running
 
 
-async def rows(built: Container, sql: str) -> list[tuple[object, ...]]:
+async def rows(built: Parts, sql: str) -> list[tuple[object, ...]]:
     async with built.engine.connect() as connection:
         return [tuple(r) for r in (await connection.execute(text(sql))).all()]
 
 
-async def wait_until_written(built: Container) -> None:
+async def wait_until_written(built: Parts) -> None:
     for _ in range(200):
         if not built.committer.spooling and not built.committer.pending:
             return
@@ -59,7 +59,7 @@ def test_sizes_are_read_from_the_table_definitions() -> None:
     assert visit_text_sizes().fit(short) is short  # nothing copied when everything fits
 
 
-async def test_hostile_headers_are_stored_cut_and_decoded(built: Container) -> None:
+async def test_hostile_headers_are_stored_cut_and_decoded(built: Parts) -> None:
     link = (await built.shortener.shorten(ShortenRequest("https://example.com/"))).link
     requests = [
         VisitRequest("GET", CRAWLER, "", "192.0.2.1"),
@@ -80,7 +80,7 @@ async def test_hostile_headers_are_stored_cut_and_decoded(built: Container) -> N
     assert int(str(dims[0][0])) <= 64
 
 
-async def test_a_refused_visit_is_quarantined_and_its_batch_stored(built: Container) -> None:
+async def test_a_refused_visit_is_quarantined_and_its_batch_stored(built: Parts) -> None:
     link = (await built.shortener.shorten(ShortenRequest("https://example.com/"))).link
     good = [visit(link.id, n) for n in range(9)]
     bad = replace(visit(link.id, 99), user_agent="no driver encodes \udce9")  # past the builder's care
@@ -128,7 +128,7 @@ async def test_a_poisoned_spooled_batch_is_replayed_past(
         assert await rows(third, "SELECT count(*) FROM visit_quarantine") == [(1,)]
 
 
-async def test_healthz_counts_quarantined_visits(built: Container) -> None:
+async def test_healthz_counts_quarantined_visits(built: Parts) -> None:
     from tracking.health import VisitHealth
 
     link = (await built.shortener.shorten(ShortenRequest("https://example.com/"))).link

@@ -14,10 +14,9 @@ import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
-from lantern.composition import build_app
+from lantern.composition import PARTS, Parts, build_app
 from tests.web.conftest import BROWSER, ServerFactory
 from tracking.core.shortening import ShortenRequest
-from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 
 
@@ -38,7 +37,7 @@ async def get(server: TestServer, path: str) -> tuple[int, Any]:
 async def test_a_locked_database_spools_within_about_a_second_and_health_says_so(
     server: TestServer, tmp_path: Path
 ) -> None:
-    built: Container = server.app[CONTAINER]
+    built: Parts = server.app[PARTS]
     slug = (await built.shortener.shorten(ShortenRequest("https://example.com/"))).link.slug
     assert (await get(server, "/healthz"))[1]["status"] == "ok"
     with closing(sqlite3.connect(tmp_path / "lantern.db", isolation_level=None)) as locker:
@@ -64,7 +63,7 @@ async def test_a_locked_database_spools_within_about_a_second_and_health_says_so
 async def test_health_is_503_only_when_neither_the_database_nor_the_spool_takes_visits(
     server: TestServer, tmp_path: Path
 ) -> None:
-    built: Container = server.app[CONTAINER]
+    built: Parts = server.app[PARTS]
     slug = (await built.shortener.shorten(ShortenRequest("https://example.com/"))).link.slug
     worker = tmp_path / "spool" / "worker-0"
     shutil.rmtree(worker)

@@ -6,10 +6,9 @@ import logging
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tracking.core.ports import HealthProbe
 from tracking.core.visits import VisitRequest
-from tracking.health import VisitHealth
 from tracking.metrics import Metrics
 from tracking.recording import RecorderUnavailable
 from tracking.tracker import Outcome, Tracker
@@ -18,10 +17,9 @@ from tracking.web.pages import page
 log = logging.getLogger(__name__)
 
 TRACKER = web.AppKey("tracker", Tracker)
-ENGINE = web.AppKey("engine", AsyncEngine)
+HEALTH = web.AppKey("health", HealthProbe)
 COUNTRY_HEADER = web.AppKey("country_header", str)
 METRICS = web.AppKey("metrics", Metrics)
-HEALTH = web.AppKey("health", VisitHealth)
 
 NO_STORE = "private, no-store"
 _TITLES = {
