@@ -111,7 +111,7 @@ def serve(
 ) -> None:
     """Run the tracker, the API and every configured bot in one process (or N sharing the port)."""
     from lantern.composition import access_log_options, build_app, prepare_database
-    from tracking.visitor_key import VisitorKeyError, load_visitor_key
+    from tracking.storage.visitor_key import VisitorKeyError, load_visitor_key
 
     try:  # made here, once, before workers start (each then reads the same key)
         load_visitor_key(settings)

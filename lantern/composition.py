@@ -58,9 +58,9 @@ from tracking.storage.sites import SqlSites
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
 from tracking.storage.tables import visit_text_sizes
+from tracking.storage.visitor_key import load_visitor_key
 from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
-from tracking.visitor_key import load_visitor_key
 from tracking.web import api, collect
 from tracking.web import app as tracker_web
 

@@ -11,7 +11,7 @@ from drills.hostile_headers import hostile_requests
 from drills.ip_recovery import StoredVisit, candidate_salts, recover
 from tests.drills.conftest import DrillTarget
 from tracking.core.visits import day_salt
-from tracking.visitor_key import load_visitor_key
+from tracking.storage.visitor_key import load_visitor_key
 
 
 async def test_every_hostile_header_gets_its_redirect_and_its_visit(target: DrillTarget) -> None:

@@ -15,7 +15,7 @@ from tracking.core.visits import day_salt
 from tracking.settings import Settings
 from tracking.spool import VisitSpool
 from tracking.storage.engine import create_engine
-from tracking.visitor_key import VisitorKeyError, key_file, load_visitor_key
+from tracking.storage.visitor_key import VisitorKeyError, key_file, load_visitor_key
 
 
 def mode(path: Path) -> int:

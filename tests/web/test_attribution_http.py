@@ -16,7 +16,7 @@ from tracking.storage.tables import (
     RollupDailyRow,
     VisitRow,
 )
-from tracking.visitor_key import load_visitor_key
+from tracking.storage.visitor_key import load_visitor_key
 
 WHATSAPP_PREVIEW = "WhatsApp/2.23.20.0 A"
 IPHONE = (
