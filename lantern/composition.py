@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tracking.asking import QuestionDesk
 from tracking.core.attribution import Classifier
 from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
@@ -62,15 +64,25 @@ def build_classifier(settings: Settings) -> Classifier:
     return Classifier(own_hosts=host_policy(settings).own_hosts)
 
 
-def build_stats(settings: Settings, engine: AsyncEngine) -> StatsService:
-    """The stats use case wired to storage."""
+def build_stats(settings: Settings, engine: AsyncEngine, executor: Executor | None = None) -> StatsService:
+    """The stats use case wired to storage (series filled on `executor` when given)."""
     links = SqlLinkRepository(engine)
 
     async def link_id(slug: str) -> int | None:
         link = await links.get_by_slug(slug)
         return link.id if link else None
 
-    return StatsService(SqlStatsReader(engine), tz=settings.zone, resolve_link=link_id)
+    return StatsService(SqlStatsReader(engine), tz=settings.zone, resolve_link=link_id, executor=executor)
+
+
+def build_question_desk(settings: Settings, stats: StatsService, executor: Executor) -> QuestionDesk:
+    """The one door for stats questions: per-asker limit, bounded pool, bounded questions in flight."""
+    limiter = None
+    if settings.question_rate_per_minute > 0:
+        limiter = RateLimiter(
+            per_minute=settings.question_rate_per_minute, burst=settings.question_burst, clock=time.monotonic
+        )
+    return QuestionDesk(stats, executor=executor, limiter=limiter, max_in_flight=settings.questions_in_flight)
 
 
 def build_shortener(settings: Settings, links: SqlLinkRepository, clock: Clock = utc_now) -> Shortener:
@@ -203,6 +215,8 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             await listener.start()
 
         await committer.start()
+        pool = ThreadPoolExecutor(max_workers=settings.question_threads, thread_name_prefix="lantern-answers")
+        stats = build_stats(settings, engine, pool)
         try:
             yield Container(
                 settings=settings,
@@ -210,7 +224,8 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 links=links,
                 visits=visits,
                 shortener=build_shortener(settings, links, clock),
-                stats=build_stats(settings, engine),
+                stats=stats,
+                questions=build_question_desk(settings, stats, pool),
                 cache=cache,
                 committer=committer,
                 tracker=tracker,
@@ -218,6 +233,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 cache_listener=listener,
             )
         finally:
+            pool.shutdown(wait=False, cancel_futures=True)
             await committer.stop()
             if sqlite_writer is not None:
                 await sqlite_writer.close()
@@ -249,6 +265,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,
                 stats=built.stats,
+                questions=built.questions,
                 verify_key=SqlApiKeys(built.engine, clock=clock).verify,
                 clock=clock,
             )

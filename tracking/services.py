@@ -14,6 +14,7 @@ from datetime import datetime
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tracking.asking import QuestionDesk
 from tracking.core.shortening import Shortener
 from tracking.core.visits import Visit
 from tracking.link_cache import LinkCache
@@ -36,6 +37,7 @@ class Container:
     visits: SqlVisitStore
     shortener: Shortener
     stats: StatsService
+    questions: QuestionDesk
     cache: LinkCache
     committer: GroupCommitter[Visit]
     tracker: Tracker

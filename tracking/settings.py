@@ -88,6 +88,18 @@ class Settings(BaseSettings):
     not_found_burst: int = Field(
         30, ge=1, description="Unknown-link answers per client network at once before the rate applies."
     )
+    question_rate_per_minute: int = Field(
+        20, ge=0, description="Stats questions one API key or chat user may ask a minute; 0 = off."
+    )
+    question_burst: int = Field(
+        5, ge=1, description="Questions one API key or chat user may ask at once before the rate applies."
+    )
+    question_threads: int = Field(
+        2, ge=1, le=32, description="Threads that build answers and draw charts, off the redirect path."
+    )
+    questions_in_flight: int = Field(
+        8, ge=1, description="Questions answered at once per process; more are told to ask again shortly."
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     workers: int = Field(1, ge=1, le=64, description="Processes `lantern serve` runs, sharing the port.")
     worker_index: int = Field(

@@ -6,7 +6,6 @@ for); help and unreadable questions stay ephemeral.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -20,7 +19,6 @@ from bot.slack.commands import is_help, unescape
 from tracking.charts import render_chart
 from tracking.core.errors import LanternError
 from tracking.core.questions.model import Answer, QuestionNotUnderstood
-from tracking.core.questions.parser import parse_question
 from tracking.core.questions.render import describe_interpretation, is_empty
 from tracking.services import Container
 
@@ -47,23 +45,24 @@ class LinkStats:
             return
         lantern = self._container
         now = lantern.clock()
+        asker = f"slack:{command.get('team_id') or ''}:{command.get('user_id') or ''}"
         try:
-            interpretation = parse_question(question, now=now, tz=lantern.stats.tz)
-            answer = await lantern.stats.answer(interpretation, now=now)
+            answer = await lantern.questions.ask(question, asker=asker, now=now)
         except QuestionNotUnderstood as error:
             await respond(**blocks.not_understood(error).as_response())
             return
         except LanternError as error:
             await respond(**blocks.problem(error).as_response())
             return
-        await respond(**blocks.stats_answer(answer).as_response(in_channel=True))
+        reply = await lantern.questions.run(blocks.stats_answer, answer)
+        await respond(**reply.as_response(in_channel=True))
         if answer.rows and not is_empty(answer):
             await self._post_chart(answer, str(command.get("channel_id") or ""), client, respond)
 
     async def _post_chart(
         self, answer: Answer, channel_id: str, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        png = await asyncio.to_thread(render_chart, answer)
+        png = await self._container.questions.run(render_chart, answer)
         title = describe_interpretation(answer.interpretation)
         try:
             await client.files_upload_v2(

@@ -7,7 +7,6 @@ the one error handler (`on_error`) turns into a short reply.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, Message, MessageEntity, Update, User
@@ -25,7 +24,6 @@ from bot.telegram.commands import (
 from bot.telegram.ptb import Context
 from tracking.core.errors import LanternError, LinkNotFound
 from tracking.core.links import SharerRef
-from tracking.core.questions.parser import parse_question
 from tracking.core.questions.render import is_empty, render_html
 from tracking.core.shortening import ShortenRequest, ShortenResult
 from tracking.services import Container
@@ -85,14 +83,15 @@ class Handlers:
         question = argument_text(message.text or "")
         if not question:
             raise UsageError(STATS_USAGE)
-        now = self._container.clock()
-        interpretation = parse_question(question, now=now, tz=self._container.stats.tz)
-        answer = await self._container.stats.answer(interpretation, now=now)
-        await message.reply_text(render_html(answer))
+        desk = self._container.questions
+        user = update.effective_user
+        asker = f"telegram:{user.id if user else message.chat.id}"
+        answer = await desk.ask(question, asker=asker, now=self._container.clock())
+        await message.reply_text(await desk.run(render_html, answer))
         if answer.rows and not is_empty(answer):
             from tracking.charts import render_chart  # matplotlib loads on the first chart only
 
-            png = await asyncio.to_thread(render_chart, answer)
+            png = await desk.run(render_chart, answer)
             await message.reply_photo(png)
 
     async def pasted(self, update: Update, context: Context) -> None:

@@ -13,9 +13,10 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from tracking.asking import QuestionDesk
 from tracking.core.errors import InvalidInput, LanternError
 from tracking.core.links import SharerRef
-from tracking.core.questions.parser import parse_question
+from tracking.core.questions.model import Answer
 from tracking.core.questions.render import answer_to_json
 from tracking.core.shortening import Shortener, ShortenRequest
 from tracking.stats import StatsService
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 Verify = Callable[[str], Awaitable[str | None]]
 KEY_NAME = web.RequestKey("api_key_name", str)
+#: Moments a question may be asked as of: wide enough for any real use, far from datetime's edges.
+AS_OF_RANGE = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC))
 _LINK_FIELDS = {"url", "channel", "channels", "campaign", "slug", "sharer", "expires_at", "max_clicks"}
 
 
@@ -36,6 +39,7 @@ class ApiContext:
 
     shortener: Shortener
     stats: StatsService
+    questions: QuestionDesk
     verify_key: Verify
     clock: Callable[[], datetime]
 
@@ -174,10 +178,13 @@ async def stats(request: web.Request) -> web.Response:
         except ValueError:
             return json_error(400, "invalid_input", "'as_of' must be an ISO-8601 date or time")
         now = now if now.tzinfo else now.replace(tzinfo=UTC)
-    service = request.app[API].stats
+        if not AS_OF_RANGE[0] <= now <= AS_OF_RANGE[1]:
+            return json_error(
+                400, "invalid_input", "'as_of' must lie between 1970-01-01 and 9000-01-01 (UTC)"
+            )
+    desk = request.app[API].questions
     try:
-        interpretation = parse_question(question, now=now, tz=service.tz)
-        answer = await service.answer(interpretation, now=now)
+        answer = await desk.ask(question, asker=f"api:{request[KEY_NAME]}", now=now)
     except LanternError as error:
         return error_response(error)
     if _wants_png(request):
@@ -190,8 +197,13 @@ async def stats(request: web.Request) -> web.Response:
             )
         from tracking.charts import render_chart
 
-        return web.Response(body=render_chart(answer), content_type="image/png")
-    return web.json_response(answer_to_json(answer))
+        return web.Response(body=await desk.run(render_chart, answer), content_type="image/png")
+    body = await desk.run(_json_bytes, answer)
+    return web.Response(body=body, content_type="application/json")
+
+
+def _json_bytes(answer: Answer) -> bytes:
+    return json.dumps(answer_to_json(answer)).encode()
 
 
 def _wants_png(request: web.Request) -> bool:

@@ -1,0 +1,96 @@
+"""The one door every stats question comes through (API, Slack, Telegram), kept off the hot path.
+
+Redirects share the event loop with questions, so a question must never
+hold it: parsing, filling a series, serialising and drawing a chart run on
+a small bounded thread pool; each asker (an API key, a Slack user, a
+Telegram user) has a rate limit; and at most `max_in_flight` questions are
+being answered at once, process-wide, the rest are told to come back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import Executor
+from datetime import datetime
+from typing import ParamSpec, TypeVar
+
+from tracking.core.errors import InvalidInput, RateLimited
+from tracking.core.questions.model import Answer, Interpretation
+from tracking.core.questions.parser import parse_question
+from tracking.core.rate_limits import RateLimiter, in_words, per_minute_in_words, retry_after_seconds
+from tracking.stats import StatsService
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+#: Longest question read; real questions are a line long.
+MAX_QUESTION_CHARS = 1000
+
+
+class QuestionDesk:
+    """Answers questions for named askers within their allowance, doing the CPU work off the loop."""
+
+    def __init__(
+        self,
+        stats: StatsService,
+        *,
+        executor: Executor,
+        limiter: RateLimiter | None,
+        max_in_flight: int,
+    ) -> None:
+        self.stats = stats
+        self._executor = executor
+        self._limiter = limiter
+        self._max_in_flight = max_in_flight
+        self._in_flight = 0
+
+    async def ask(self, question: str, *, asker: str, now: datetime) -> Answer:
+        """Parse and answer `question` for `asker` (e.g. "api:ci", "slack:T1:U2", "telegram:42").
+
+        Raises RateLimited when the asker has used their allowance or the
+        desk is full, InvalidInput for an over-long question, and whatever
+        the parser and stats service raise for a question they cannot answer.
+        """
+        self._admit(asker)
+        self._in_flight += 1
+        try:
+            interpretation = await self.parse(question, now=now)
+            return await self.stats.answer(interpretation, now=now)
+        except OverflowError:
+            raise InvalidInput(
+                "the question's dates reach past what a calendar can count; ask about a period "
+                "between the years 1970 and 9000"
+            ) from None
+        finally:
+            self._in_flight -= 1
+
+    async def parse(self, question: str, *, now: datetime) -> Interpretation:
+        """The question's interpretation, read on the pool."""
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidInput(f"a question may be at most {MAX_QUESTION_CHARS} characters long")
+        return await self.run(functools.partial(parse_question, question, now=now, tz=self.stats.tz))
+
+    async def run(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run CPU work (rendering, serialising, drawing a chart) on the pool."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(work, *args, **kwargs))
+
+    def _admit(self, asker: str) -> None:
+        if self._in_flight >= self._max_in_flight:
+            raise RateLimited(
+                "Lantern is answering many questions right now; ask again in a few seconds.",
+                retry_after=2,
+            )
+        if self._limiter is None:
+            return
+        wait = self._limiter.take(f"question:{asker}")
+        if wait > 0:
+            seconds = retry_after_seconds(wait)
+            allowance = per_minute_in_words(self._limiter.per_minute, "question")
+            raise RateLimited(
+                f"You have asked many questions in a short time (the limit is {allowance}); "
+                f"ask again in {in_words(seconds)}.",
+                retry_after=seconds,
+            )
