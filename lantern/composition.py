@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -16,7 +17,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tracking.asking import QuestionDesk
+from tracking.asking import QuestionDesk, chart_processes
 from tracking.core.attribution import Classifier
 from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
@@ -82,7 +83,13 @@ def build_question_desk(settings: Settings, stats: StatsService, executor: Execu
         limiter = RateLimiter(
             per_minute=settings.question_rate_per_minute, burst=settings.question_burst, clock=time.monotonic
         )
-    return QuestionDesk(stats, executor=executor, limiter=limiter, max_in_flight=settings.questions_in_flight)
+    return QuestionDesk(
+        stats,
+        executor=executor,
+        charts=functools.partial(chart_processes, settings.chart_processes),
+        limiter=limiter,
+        max_in_flight=settings.questions_in_flight,
+    )
 
 
 def build_shortener(settings: Settings, links: SqlLinkRepository, clock: Clock = utc_now) -> Shortener:
@@ -217,6 +224,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
         await committer.start()
         pool = ThreadPoolExecutor(max_workers=settings.question_threads, thread_name_prefix="lantern-answers")
         stats = build_stats(settings, engine, pool)
+        questions = build_question_desk(settings, stats, pool)
         try:
             yield Container(
                 settings=settings,
@@ -225,7 +233,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 visits=visits,
                 shortener=build_shortener(settings, links, clock),
                 stats=stats,
-                questions=build_question_desk(settings, stats, pool),
+                questions=questions,
                 cache=cache,
                 committer=committer,
                 tracker=tracker,
@@ -233,6 +241,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 cache_listener=listener,
             )
         finally:
+            questions.close()
             pool.shutdown(wait=False, cancel_futures=True)
             await committer.stop()
             if sqlite_writer is not None:

@@ -2,7 +2,9 @@
 
 Redirects share the event loop with questions, so a question must never
 hold it: parsing, filling a series, serialising and drawing a chart run on
-a small bounded thread pool; each asker (an API key, a Slack user, a
+a small bounded thread pool, and charts (matplotlib holds the GIL for the
+whole drawing) in a bounded pool of processes started on the first chart;
+each asker (an API key, a Slack user, a
 Telegram user) has a rate limit; and at most `max_in_flight` questions are
 being answered at once, process-wide, the rest are told to come back.
 """
@@ -11,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import datetime
 from typing import ParamSpec, TypeVar
 
@@ -29,6 +32,20 @@ T = TypeVar("T")
 MAX_QUESTION_CHARS = 1000
 
 
+def draw_chart(answer: Answer) -> bytes:
+    """Run in a chart process: matplotlib is imported there, never in the server itself."""
+    from tracking.charts import render_chart
+
+    return render_chart(answer)
+
+
+def chart_processes(count: int) -> Executor:
+    """A pool of `count` chart processes, forked from a server that has matplotlib loaded already."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tracking.charts"])
+    return ProcessPoolExecutor(max_workers=count, mp_context=context)
+
+
 class QuestionDesk:
     """Answers questions for named askers within their allowance, doing the CPU work off the loop."""
 
@@ -37,11 +54,14 @@ class QuestionDesk:
         stats: StatsService,
         *,
         executor: Executor,
+        charts: Callable[[], Executor],
         limiter: RateLimiter | None,
         max_in_flight: int,
     ) -> None:
         self.stats = stats
         self._executor = executor
+        self._chart_pool_factory = charts
+        self._chart_pool: Executor | None = None
         self._limiter = limiter
         self._max_in_flight = max_in_flight
         self._in_flight = 0
@@ -76,6 +96,21 @@ class QuestionDesk:
         """Run CPU work (rendering, serialising, drawing a chart) on the pool."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(work, *args, **kwargs))
+
+    async def chart(self, answer: Answer) -> bytes:
+        """The answer's PNG chart, drawn in the chart process pool (started on first use)."""
+        if self._chart_pool is None:
+            self._chart_pool = self._chart_pool_factory()
+        # Submitted from a pool thread: a submit may start a chart process, which waits for the
+        # fork server to load matplotlib (a second or two) and must not wait on the event loop.
+        submitted = await self.run(self._chart_pool.submit, draw_chart, answer)
+        return await asyncio.wrap_future(submitted)
+
+    def close(self) -> None:
+        """Stop the chart processes (the thread pool belongs to whoever passed it in)."""
+        if self._chart_pool is not None:
+            self._chart_pool.shutdown(wait=False, cancel_futures=True)
+            self._chart_pool = None
 
     def _admit(self, asker: str) -> None:
         if self._in_flight >= self._max_in_flight:

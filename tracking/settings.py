@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     question_threads: int = Field(
         2, ge=1, le=32, description="Threads that build answers and draw charts, off the redirect path."
     )
+    chart_processes: int = Field(
+        1, ge=1, le=16, description="Processes that draw charts (started on the first chart)."
+    )
     questions_in_flight: int = Field(
         8, ge=1, description="Questions answered at once per process; more are told to ask again shortly."
     )

@@ -16,7 +16,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks
 from bot.slack.commands import is_help, unescape
-from tracking.charts import render_chart
 from tracking.core.errors import LanternError
 from tracking.core.questions.model import Answer, QuestionNotUnderstood
 from tracking.core.questions.render import describe_interpretation, is_empty
@@ -62,7 +61,7 @@ class LinkStats:
     async def _post_chart(
         self, answer: Answer, channel_id: str, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        png = await self._container.questions.run(render_chart, answer)
+        png = await self._container.questions.chart(answer)
         title = describe_interpretation(answer.interpretation)
         try:
             await client.files_upload_v2(

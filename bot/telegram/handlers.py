@@ -89,9 +89,7 @@ class Handlers:
         answer = await desk.ask(question, asker=asker, now=self._container.clock())
         await message.reply_text(await desk.run(render_html, answer))
         if answer.rows and not is_empty(answer):
-            from tracking.charts import render_chart  # matplotlib loads on the first chart only
-
-            png = await desk.run(render_chart, answer)
+            png = await desk.chart(answer)
             await message.reply_photo(png)
 
     async def pasted(self, update: Update, context: Context) -> None:

@@ -195,9 +195,7 @@ async def stats(request: web.Request) -> web.Response:
                 "this answer has no breakdown or series to chart; ask e.g. "
                 "'clicks by day this week', or ask for JSON",
             )
-        from tracking.charts import render_chart
-
-        return web.Response(body=await desk.run(render_chart, answer), content_type="image/png")
+        return web.Response(body=await desk.chart(answer), content_type="image/png")
     body = await desk.run(_json_bytes, answer)
     return web.Response(body=body, content_type="application/json")
 
