@@ -16,6 +16,7 @@ import click
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from lantern import redaction
 from tracking.core.errors import LanternError
 from tracking.core.links import SharerRef
 from tracking.core.shortening import ShortenRequest
@@ -88,6 +89,7 @@ def main(ctx: click.Context, log_level: str | None) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    redaction.install(settings)
     ctx.obj = settings
 
 

@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     questions_in_flight: int = Field(
         8, ge=1, description="Questions answered at once per process; more are told to ask again shortly."
     )
+    metrics_token: SecretStr | None = Field(
+        None, description="When set, GET /metrics needs `Authorization: Bearer <token>`."
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     workers: int = Field(1, ge=1, le=64, description="Processes `lantern serve` runs, sharing the port.")
     worker_index: int = Field(
@@ -136,7 +139,13 @@ class Settings(BaseSettings):
         description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; required for webhook mode.",
     )
     telegram_allowed_users: CommaList = Field(
-        (), description="Comma-separated Telegram user ids allowed to use the bot; empty = anyone."
+        (), description="Comma-separated Telegram user ids allowed to use the bot."
+    )
+    telegram_allowed_chats: CommaList = Field(
+        (), description="Comma-separated Telegram chat ids (groups are negative) whose members may use it."
+    )
+    telegram_allow_anyone: bool = Field(
+        False, description="Let any Telegram user use the bot (otherwise an allow-list is required)."
     )
     telegram_api_url: str = Field(
         "https://api.telegram.org", description="Root of the Bot API server (a local Bot API server, tests)."
@@ -144,6 +153,15 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _bots_are_complete(self) -> Settings:
+        if (
+            self.telegram_token is not None
+            and not self.telegram_allow_anyone
+            and not (self.telegram_allowed_users or self.telegram_allowed_chats)
+        ):
+            raise ValueError(
+                "the Telegram bot is closed by default: set LANTERN_TELEGRAM_ALLOWED_USERS and/or "
+                "LANTERN_TELEGRAM_ALLOWED_CHATS (numeric ids), or LANTERN_TELEGRAM_ALLOW_ANYONE=true"
+            )
         if self.telegram_token is not None and self.telegram_mode == "webhook":
             secret = self.telegram_webhook_secret.get_secret_value() if self.telegram_webhook_secret else ""
             if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
@@ -173,18 +191,23 @@ class Settings(BaseSettings):
         return int(str(value)) if isinstance(value, str) and value.strip().isdigit() else value
 
     @field_validator(
-        "denied_domains", "trusted_proxies", "slack_allowed_teams", "telegram_allowed_users", mode="before"
+        "denied_domains",
+        "trusted_proxies",
+        "slack_allowed_teams",
+        "telegram_allowed_users",
+        "telegram_allowed_chats",
+        mode="before",
     )
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split(value)
 
-    @field_validator("telegram_allowed_users")
+    @field_validator("telegram_allowed_users", "telegram_allowed_chats")
     @classmethod
     def _numeric_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for item in value:
-            if not item.lstrip("-").isdigit():
-                raise ValueError(f"Telegram user ids are numbers, not {item!r}")
+            if not item.removeprefix("-").isdigit():
+                raise ValueError(f"Telegram ids are numbers, not {item!r}")
         return value
 
     @field_validator("trusted_proxies")

@@ -76,7 +76,12 @@ def build_application(
     if settings.telegram_mode == "webhook":
         builder = builder.updater(None)
     application: LanternApplication = builder.build()
-    add_handlers(application, Handlers(container), AccessGate(settings.telegram_allowed_users))
+    gate = AccessGate(
+        settings.telegram_allowed_users,
+        settings.telegram_allowed_chats,
+        anyone=settings.telegram_allow_anyone,
+    )
+    add_handlers(application, Handlers(container), gate)
     return application
 
 

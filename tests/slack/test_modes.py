@@ -58,7 +58,7 @@ class ExplodingStats:
 async def test_an_unexpected_error_is_logged_with_its_traceback_and_answered_briefly(
     slack: SlackLantern, caplog: pytest.LogCaptureFixture
 ) -> None:
-    slack.container.stats = ExplodingStats()  # type: ignore[assignment]
+    slack.container.questions.stats = ExplodingStats()  # type: ignore[assignment]
     with caplog.at_level(logging.ERROR, logger="bot.slack"):
         sent = await slack.command("/linkstats", "clicks this week")
         reply = await slack.peer.wait_for_response(sent.key)

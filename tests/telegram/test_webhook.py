@@ -241,7 +241,7 @@ class ExplodingStats:
 async def test_an_unexpected_error_is_logged_with_its_traceback_and_answered_briefly(
     recorded: RecordedBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    recorded.container.stats = ExplodingStats()  # type: ignore[assignment]
+    recorded.container.questions.stats = ExplodingStats()  # type: ignore[assignment]
     with caplog.at_level(logging.ERROR, logger="bot.telegram"):
         await recorded.post(message_update("/stats clicks today"))
         [reply] = await recorded.recorder.wait_for("sendMessage")
@@ -303,6 +303,7 @@ async def test_short_links_keep_working_while_the_bot_api_is_unreachable(
         telegram_token=new_token(),
         telegram_mode="polling",
         telegram_api_url=f"http://127.0.0.1:{free_port()}",
+        telegram_allow_anyone=True,
     )
     server = await aiohttp_server(build_app(settings))
     container = server.app[CONTAINER]
