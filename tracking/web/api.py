@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 Verify = Callable[[str], Awaitable[str | None]]
 KEY_NAME = web.RequestKey("api_key_name", str)
+#: Longer than any key Lantern makes; a longer "key" is refused without a database look-up.
+MAX_KEY_LENGTH = 128
 #: Moments a question may be asked as of: wide enough for any real use, far from datetime's edges.
 AS_OF_RANGE = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC))
 _LINK_FIELDS = {"url", "channel", "channels", "campaign", "slug", "sharer", "expires_at", "max_clicks"}
@@ -74,7 +76,10 @@ def require_api_key(handler: Handler) -> Handler:
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
 
         verify = request.app[API].verify_key
-        name = await verify(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
+        key = key.strip()
+        # Keys are ASCII; undecodable header bytes arrive as surrogates and match no key.
+        readable = scheme.lower() == "bearer" and key.isascii() and 0 < len(key) <= MAX_KEY_LENGTH
+        name = await verify(key) if readable else None
         if name is None:
             response = json_error(
                 401,
@@ -115,6 +120,7 @@ def _shorten_request(body: dict[str, Any], key_name: str) -> tuple[ShortenReques
     max_clicks = body.get("max_clicks")
     if max_clicks is not None and (not isinstance(max_clicks, int) or isinstance(max_clicks, bool)):
         raise InvalidInput("'max_clicks' must be a whole number")
+
     expires = _optional_str(body, "expires_at")
     expires_at = None
     if expires:
@@ -123,6 +129,7 @@ def _shorten_request(body: dict[str, Any], key_name: str) -> tuple[ShortenReques
         except ValueError:
             raise InvalidInput("'expires_at' must be an ISO-8601 date or time") from None
         expires_at = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
+
     sharer = _optional_str(body, "sharer")
     request = ShortenRequest(
         url=url.strip(),
@@ -149,6 +156,8 @@ async def create_links(request: web.Request) -> web.Response:
         return json_error(413, "too_large", "the body is larger than 64 KiB")
     except (ValueError, UnicodeDecodeError):
         return json_error(400, "invalid_json", "the body is not valid JSON")
+    except RecursionError:
+        return json_error(400, "invalid_json", "the JSON is nested too deeply")
     if not isinstance(body, dict):
         return json_error(400, "invalid_json", 'the body must be a JSON object like {"url": "https://…"}')
     shortener = request.app[API].shortener
