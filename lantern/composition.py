@@ -265,6 +265,8 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     live: list[Container] = []
     metrics = Metrics(lambda: (live[0].committer, live[0].cache) if live else None)
     app[tracker_web.METRICS] = metrics
+    token = settings.metrics_token
+    app[tracker_web.METRICS_TOKEN] = token.get_secret_value() if token is not None else ""
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         async with container(settings, clock) as built:

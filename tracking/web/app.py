@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 from aiohttp import web
@@ -21,6 +22,7 @@ TRACKER = web.AppKey("tracker", Tracker)
 ENGINE = web.AppKey("engine", AsyncEngine)
 COUNTRY_HEADER = web.AppKey("country_header", str)
 METRICS = web.AppKey("metrics", Metrics)
+METRICS_TOKEN = web.AppKey("metrics_token", str)  # "" = /metrics is open
 
 NO_STORE = "private, no-store"
 _TITLES = {
@@ -79,7 +81,17 @@ async def redirect(request: web.Request) -> web.Response:
 
 
 async def metrics_text(request: web.Request) -> web.Response:
-    """GET /metrics: Prometheus text format, for this process."""
+    """GET /metrics: Prometheus text format, for this process (behind a bearer token when one is set)."""
+    token = request.app[METRICS_TOKEN]
+    if token:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        given_bytes = given.strip().encode("utf-8", "surrogateescape")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given_bytes, token.encode()):
+            return web.json_response(
+                {"error": "unauthorized", "message": "GET /metrics needs Authorization: Bearer <token>"},
+                status=401,
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )
     return web.Response(
         body=request.app[METRICS].render(), content_type="text/plain", headers={"Cache-Control": "no-store"}
     )
