@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import logging
 import os
+import socket
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn, TypeVar
 
@@ -51,8 +53,16 @@ def run(coroutine_factory: Callable[[], Awaitable[T]]) -> T:
     async def main() -> T:
         return await coroutine_factory()
 
-    try:
+    with one_line_errors():
         return asyncio.run(main())
+    raise AssertionError("unreachable: one_line_errors exits on every error")
+
+
+@contextlib.contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Turn a user error, an unreachable database or a database error into one `lantern:` line."""
+    try:
+        yield
     except LanternError as error:
         fail(error.message)
     except OSError as error:
@@ -78,14 +88,20 @@ def parse_when(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 @click.group()
 @click.option("--log-level", default=None, help="Override LANTERN_LOG_LEVEL.")
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
     """Lantern: tagged short links and attribution for dark social."""
     settings = load_settings()
+    level = (log_level or settings.log_level).upper()
+    if level not in LOG_LEVELS:
+        fail(f"unknown log level {level!r}; use one of {', '.join(LOG_LEVELS)}", code=2)
     logging.basicConfig(
-        level=(log_level or settings.log_level).upper(),
+        level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -115,9 +131,11 @@ def serve(
     host = host if host is not None else settings.host
     port = port if port is not None else settings.port
     workers = workers if workers is not None else settings.workers
+    listening = listen(host, port, reuse_port=reuse_port or workers > 1)
     if workers > 1 and not reuse_port:
         from lantern.workers import Supervisor, worker_command
 
+        listening.close()  # the port is free; each worker binds it (SO_REUSEPORT)
         run(lambda: prepare_database(settings))  # migrate once, before the workers race for it
         os.environ["LANTERN_LOG_LEVEL"] = logging.getLevelName(logging.getLogger().level)  # --log-level too
 
@@ -131,15 +149,17 @@ def serve(
     app.on_startup.append(_tune_gc)
     if not reuse_port:
         click.echo(f"Lantern serving on http://{host}:{port} (short links: {settings.base_url})", err=True)
-    web.run_app(
-        app,
-        host=host,
-        port=port,
-        access_log=None,
-        print=None,
-        shutdown_timeout=SHUTDOWN_TIMEOUT,
-        reuse_port=reuse_port or None,
-    )
+    with one_line_errors():
+        web.run_app(app, sock=listening, access_log=None, print=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+
+
+def listen(host: str, port: int, *, reuse_port: bool) -> socket.socket:
+    """The listening socket, bound before "serving on" is printed; a taken port is one `lantern:` line."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        return socket.create_server((host, port), family=family, reuse_port=reuse_port, backlog=128)
+    except OSError as error:
+        fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
 
 
 #: Seconds a stopping process waits for in-flight requests (and so their visit batches).

@@ -217,6 +217,27 @@ class Settings(BaseSettings):
             ipaddress.ip_network(item, strict=False)
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _async_database_url(cls, value: str) -> str:
+        """`sqlite:///path` and `postgresql://…` mean their async drivers; other databases are refused."""
+        scheme, sep, rest = value.strip().partition("://")
+        if not sep:
+            raise ValueError(
+                "database_url must look like sqlite:///path/lantern.db or postgresql://user@host/db"
+            )
+        backend, _, driver = scheme.lower().partition("+")
+        drivers = {"sqlite": "aiosqlite", "postgresql": "asyncpg", "postgres": "asyncpg"}
+        if backend not in drivers:
+            raise ValueError(
+                f"Lantern runs on SQLite or PostgreSQL, not {backend or scheme!r}: "
+                "use sqlite:///path/lantern.db or postgresql://user@host/db"
+            )
+        if driver and driver != drivers[backend]:
+            raise ValueError(f"Lantern talks to {backend} through {drivers[backend]}, not {driver}")
+        name = "postgresql" if backend == "postgres" else backend
+        return f"{name}+{drivers[backend]}://{rest}"
+
     @field_validator("base_url")
     @classmethod
     def _valid_base_url(cls, value: str) -> str:
