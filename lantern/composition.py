@@ -17,7 +17,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from lantern import redaction
+from lantern import redaction, request_log
 from tracking.asking import QuestionDesk, chart_processes
 from tracking.core.attribution import Classifier
 from tracking.core.rate_limits import RateLimiter
@@ -261,6 +261,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
 def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     """The aiohttp application: tracker routes now, API and bots as they are configured."""
     redaction.install(settings)  # before anything can log a token or a password
+    request_log.install()
     app = web.Application(client_max_size=64 * 1024)
     live: list[Container] = []
     metrics = Metrics(lambda: (live[0].committer, live[0].cache) if live else None)

@@ -134,7 +134,10 @@ async def to_bolt_request(request: web.Request) -> AsyncBoltRequest | None:
     except UnicodeDecodeError:
         return None
     headers: dict[str, str | Sequence[str]] = {name: request.headers.getall(name) for name in request.headers}
-    return AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
+    try:  # Bolt reads the JSON (or the form's `payload`) as it builds the request
+        return AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
+    except (ValueError, RecursionError):
+        return None
 
 
 async def handle_slack_request(request: web.Request) -> web.Response:
@@ -145,7 +148,7 @@ async def handle_slack_request(request: web.Request) -> web.Response:
             {
                 "error": "invalid request",
                 "message": "not a signed Slack request: X-Slack-Request-Timestamp must be a Unix time, "
-                "X-Slack-Signature must be present, and the body UTF-8",
+                "X-Slack-Signature must be present, and the body UTF-8 JSON or form data",
             },
             status=401,
         )

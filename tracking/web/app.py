@@ -33,17 +33,25 @@ _TITLES = {
 }
 
 
+def _header(request: web.Request, name: str) -> str:
+    """A header as text: aiohttp keeps bytes that are not UTF-8 as surrogates; they become U+FFFD."""
+    value = request.headers.get(name, "")
+    if value.isascii():
+        return value
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def visit_request(request: web.Request, country_header: str) -> VisitRequest:
     """The attribution-relevant parts of an aiohttp request."""
     headers = request.headers
     return VisitRequest(
         method=request.method,
-        user_agent=headers.get("User-Agent", ""),
-        referrer=headers.get("Referer", ""),
+        user_agent=_header(request, "User-Agent"),
+        referrer=_header(request, "Referer"),
         peer_ip=request.remote or "",
-        forwarded_for=headers.get("X-Forwarded-For", ""),
+        forwarded_for=_header(request, "X-Forwarded-For"),
         do_not_track=headers.get("DNT") == "1" or headers.get("Sec-GPC") == "1",
-        country=headers.get(country_header, "") if country_header else "",
+        country=_header(request, country_header) if country_header else "",
     )
 
 
