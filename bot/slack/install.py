@@ -134,9 +134,9 @@ async def to_bolt_request(request: web.Request) -> AsyncBoltRequest | None:
     except UnicodeDecodeError:
         return None
     headers: dict[str, str | Sequence[str]] = {name: request.headers.getall(name) for name in request.headers}
-    try:  # Bolt reads the JSON (or the form's `payload`) as it builds the request
+    try:  # Bolt reads the JSON (or the form's `payload`) as it builds the request, expecting an object
         return AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError, AttributeError, TypeError, KeyError):
         return None
 
 
