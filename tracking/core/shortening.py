@@ -111,11 +111,18 @@ class Shortener:
 
     async def shorten(self, request: ShortenRequest) -> ShortenResult:
         """Return the link for this request, reusing an identical live one."""
-        return await self._shorten(request, check_rate=True)
+        return await self._shorten(validate_target(request.url, self._policy), request, check_rate=True)
 
-    async def _shorten(self, request: ShortenRequest, *, check_rate: bool) -> ShortenResult:
+    async def shorten_registered_page(self, page_url: str, request: ShortenRequest) -> ShortenResult:
+        """A link to a page of a site the operator registered (`lantern site add`).
+
+        The origin was chosen by the operator, so it is trusted as it is —
+        even an intranet or local address; the caller has checked the path.
+        """
+        return await self._shorten(page_url, request, check_rate=True)
+
+    async def _shorten(self, target: str, request: ShortenRequest, *, check_rate: bool) -> ShortenResult:
         now = self._clock()
-        target = validate_target(request.url, self._policy)
         channel = resolve_channel(request.channel).name if request.channel else None
         campaign = normalise_campaign(request.campaign)
         custom = check_custom_slug(request.slug) if request.slug else None
@@ -173,7 +180,8 @@ class Shortener:
         self._check_rate(request, cost=max(len(names), 1))
         results = []
         for name in names or [request.channel or ""]:
-            results.append(await self._shorten(replace(request, channel=name or None), check_rate=False))
+            one = replace(request, channel=name or None)
+            results.append(await self._shorten(validate_target(one.url, self._policy), one, check_rate=False))
         return results
 
     async def set_disabled(self, slug: str, *, disabled: bool) -> Link:
