@@ -67,8 +67,6 @@ async def _redirects(session: aiohttp.ClientSession, url: str, until: float, int
         async with session.get(url, allow_redirects=False) as response:
             assert response.status == 302, response.status
         into.append((time.perf_counter() - began) * 1000)
-        if into[-1] > 100:
-            print(f"slow {into[-1]:.0f} at {time.monotonic():.2f} (#{len(into)})")
         await asyncio.sleep(0.01)
 
 
@@ -87,7 +85,6 @@ async def _questions(
                 load.charts += int(body.startswith(b"\x89PNG"))
             if r.status == 200 and not png and question.startswith("clicks by hour since"):
                 load.coarsened_note |= b"shown by month instead" in body
-        print(f"q {question} png={png} {time.monotonic() - began:.2f}s ends {time.monotonic():.2f}")
         load.slowest_question_s = max(load.slowest_question_s, time.monotonic() - began)
         load.answered[r.status] = load.answered.get(r.status, 0) + 1
         n += 1
