@@ -1,4 +1,5 @@
-"""Property: whatever bytes, headers, JSON shapes and numbers reach a public route, the answer is
+"""Property: whatever bytes, headers, JSON shapes and numbers reach a public route (redirects,
+the API, health, metrics, Slack, Telegram, the page-tag beacons), the answer is
 never a 5xx and the log holds no traceback (issue 11).
 
 The real app (API, Slack over HTTP, Telegram webhook) runs on a port in a thread of its own, so
@@ -274,3 +275,16 @@ def test_telegram_webhook(
         extra.append((b"X-Telegram-Bot-Api-Secret-Token", SECRET.encode()))
     assert_healthy(live, live.request("POST", b"/telegram/webhook", extra + sent, body))
     time.sleep(0.001)
+
+
+@ROUTE_SETTINGS
+@given(
+    method=st.sampled_from(["POST", "OPTIONS"]),
+    path=st.sampled_from([b"/collect", b"/collect/share"]),
+    body=bodies,
+    sent=headers,
+)
+def test_page_tag_beacons(
+    live: Live, method: str, path: bytes, body: bytes, sent: list[tuple[bytes, bytes]]
+) -> None:
+    assert_healthy(live, live.request(method, path, [(b"Content-Type", b"application/json"), *sent], body))
