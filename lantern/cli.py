@@ -12,7 +12,7 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 from pydantic import ValidationError
@@ -23,6 +23,9 @@ from tracking.core.errors import LanternError
 from tracking.core.links import SharerRef
 from tracking.core.shortening import ShortenRequest
 from tracking.settings import Settings
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 T = TypeVar("T")
 
@@ -124,8 +127,6 @@ def serve(
     settings: Settings, host: str | None, port: int | None, workers: int | None, reuse_port: bool
 ) -> None:
     """Run the tracker, the API and every configured bot in one process (or N sharing the port)."""
-    from aiohttp import web
-
     from lantern.composition import build_app, prepare_database
 
     host = host if host is not None else settings.host
@@ -145,12 +146,13 @@ def serve(
             err=True,
         )
         sys.exit(Supervisor(worker_command(host, port), workers, drain_timeout=SHUTDOWN_TIMEOUT + 5).run())
-    app = build_app(settings)
-    app.on_startup.append(_tune_gc)
+    try:
+        app = build_app(settings)
+    except LanternError as error:
+        fail(error.message)
     if not reuse_port:
         click.echo(f"Lantern serving on http://{host}:{port} (short links: {settings.base_url})", err=True)
-    with one_line_errors():
-        web.run_app(app, sock=listening, access_log=None, print=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+    run_server(app, sock=listening)
 
 
 def listen(host: str, port: int, *, reuse_port: bool) -> socket.socket:
@@ -160,6 +162,34 @@ def listen(host: str, port: int, *, reuse_port: bool) -> socket.socket:
         return socket.create_server((host, port), family=family, reuse_port=reuse_port, backlog=128)
     except OSError as error:
         fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+
+
+def run_server(
+    app: web.Application,
+    *,
+    sock: socket.socket | None = None,
+    host: str | None = None,
+    port: int | None = None,
+    reuse_port: bool = False,
+) -> None:
+    """Serve the app until SIGTERM/SIGINT, draining in-flight requests (the benchmark serves this way too).
+
+    `lantern serve` hands in a socket it has bound already; errors at start-up are one `lantern:` line.
+    """
+    from aiohttp import web
+
+    app.on_startup.append(_tune_gc)
+    with one_line_errors():
+        web.run_app(
+            app,
+            sock=sock,
+            host=None if sock is not None else host,
+            port=None if sock is not None else port,
+            access_log=None,
+            print=None,
+            shutdown_timeout=SHUTDOWN_TIMEOUT,
+            reuse_port=(reuse_port or None) if sock is None else None,
+        )
 
 
 #: Seconds a stopping process waits for in-flight requests (and so their visit batches).
@@ -276,7 +306,7 @@ def prune(settings: Settings, days: int) -> None:
 
     async def go() -> int:
         async with database(settings) as engine:
-            await SqlVisitStore(engine, tz=settings.zone).forget_batches(before=utc_now() - BATCH_IDS_KEPT)
+            await SqlVisitStore(engine).forget_batches(before=utc_now() - BATCH_IDS_KEPT)
             return await prune_visits(engine, before=before)
 
     click.echo(f"deleted {run(go)} raw visits older than {before:%Y-%m-%d %H:%M} UTC; counts are kept")

@@ -26,12 +26,11 @@ from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lantern.composition import build_app
+from lantern.composition import PARTS, build_app
 from tests.slack.conftest import SIGNING_SECRET, sign
 from tests.telegram.conftest import SECRET
 from tests.telegram.recorder import BotApiRecorder
 from tracking.core.shortening import ShortenRequest
-from tracking.services import CONTAINER
 from tracking.settings import Settings
 from tracking.storage.api_keys import SqlApiKeys
 
@@ -110,7 +109,7 @@ def _serve(settings_: Settings, peers: web.Application, ready: threading.Event, 
         from bot.telegram import TELEGRAM_BOT
 
         await asyncio.wait_for(app[TELEGRAM_BOT].started.wait(), timeout=20)
-        container = app[CONTAINER]
+        container = app[PARTS]
         box["slug"] = (await container.shortener.shorten(ShortenRequest("https://example.com/"))).link.slug
         box["key"] = await SqlApiKeys(container.engine, clock=lambda: datetime.now(UTC)).create("fuzz")
         box["port"] = runner.addresses[0][1]
@@ -131,7 +130,7 @@ def _serve(settings_: Settings, peers: web.Application, ready: threading.Event, 
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     folder: Path = tmp_path_factory.mktemp("fuzz")
     settings_ = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=f"sqlite+aiosqlite:///{folder / 'fuzz.db'}",
         spool_dir=str(folder / "spool"),
         base_url="https://go.example.com",
@@ -146,7 +145,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     )
     recording = Recording()
     logging.getLogger().addHandler(recording)
-    ready, box = threading.Event(), {}
+    ready, box = threading.Event(), dict[str, Any]()
     peers = BotApiRecorder().app()
     peers.router.add_route("*", "/api/{method}", slack_api)
     thread = threading.Thread(target=_serve, args=(settings_, peers, ready, box), daemon=True)

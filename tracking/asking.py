@@ -20,10 +20,10 @@ from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 from tracking.core.errors import InvalidInput, RateLimited
+from tracking.core.ports import StatsAnswers
 from tracking.core.questions.model import Answer, Interpretation
 from tracking.core.questions.parser import parse_question
 from tracking.core.rate_limits import RateLimiter, in_words, per_minute_in_words, retry_after_seconds
-from tracking.stats import StatsService
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -51,7 +51,7 @@ class QuestionDesk:
 
     def __init__(
         self,
-        stats: StatsService,
+        stats: StatsAnswers,
         *,
         executor: Executor,
         charts: Callable[[], Executor],
@@ -65,6 +65,18 @@ class QuestionDesk:
         self._limiter = limiter
         self._max_in_flight = max_in_flight
         self._in_flight = 0
+
+    def answering_with(self, stats: StatsAnswers) -> QuestionDesk:
+        """The same desk (pool, limits, chart processes) answering from another stats service."""
+        desk = QuestionDesk(
+            stats,
+            executor=self._executor,
+            charts=self._chart_pool_factory,
+            limiter=self._limiter,
+            max_in_flight=self._max_in_flight,
+        )
+        desk._chart_pool = self._chart_pool
+        return desk
 
     async def ask(self, question: str, *, asker: str, now: datetime) -> Answer:
         """Parse and answer `question` for `asker` (e.g. "api:ci", "slack:T1:U2", "telegram:42").

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 
 from tracking.core.channels import find_channel
 from tracking.core.errors import LinkNotFound, NotFound
+from tracking.core.ports import LinkLookup, StatsReader
 from tracking.core.questions.buckets import MAX_ROWS, fit_series
 from tracking.core.questions.model import Answer, GroupBy, Interpretation, Metric, Row
-from tracking.storage.stats import Query, SqlStatsReader
+from tracking.core.stats_query import Query
 
 _KINDS: dict[Metric, tuple[str, ...] | None] = {
     Metric.CLICKS: ("click",),
@@ -39,8 +40,6 @@ UNIQUE_NOTE = (
     "unique visitors are counted per day (the visitor hash's salt changes daily), "
     "and only while raw visits are kept"
 )
-
-LinkIdLookup = Callable[[str], Any]
 
 
 def _midnight(day: date, tz: ZoneInfo) -> datetime:
@@ -62,23 +61,18 @@ def _ceil_hour(moment: datetime) -> datetime:
 
 
 class StatsService:
-    """Answers interpretations; `resolve_link` maps a slug to a link id (or None).
+    """Answers interpretations from a `StatsReader`; `links` turns a slug filter into its link.
 
     Series are filled on `executor` (a small bounded pool) when one is given,
     so a long series never holds up the event loop that serves redirects.
     """
 
     def __init__(
-        self,
-        reader: SqlStatsReader,
-        *,
-        tz: ZoneInfo,
-        resolve_link: LinkIdLookup,
-        executor: Executor | None = None,
+        self, reader: StatsReader, *, tz: ZoneInfo, links: LinkLookup, executor: Executor | None = None
     ) -> None:
         self._reader = reader
         self._tz = tz
-        self._resolve_link = resolve_link
+        self._links = links
         self._executor = executor
 
     @property
@@ -112,9 +106,10 @@ class StatsService:
     async def _base_query(self, i: Interpretation) -> Query:
         link_id = None
         if i.link is not None:
-            link_id = await self._resolve_link(i.link)
-            if link_id is None:
+            link = await self._links.get_by_slug(i.link)
+            if link is None:
                 raise LinkNotFound(f"no link has the slug {i.link!r}")
+            link_id = link.id
         sharer_id = None
         if i.sharer is not None:
             sharer_id = await self._reader.find_sharer(i.sharer)

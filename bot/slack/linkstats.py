@@ -16,10 +16,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks
 from bot.slack.commands import is_help, unescape
+from tracking.asking import QuestionDesk
 from tracking.core.errors import LanternError
+from tracking.core.ports import Clock
 from tracking.core.questions.model import Answer, QuestionNotUnderstood
 from tracking.core.questions.render import describe_interpretation, is_empty
-from tracking.services import Container
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,9 @@ NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found", "access_denied"
 class LinkStats:
     """Listener for `/linkstats`."""
 
-    def __init__(self, container: Container) -> None:
-        self._container = container
+    def __init__(self, *, questions: QuestionDesk, clock: Clock) -> None:
+        self._questions = questions
+        self._clock = clock
 
     async def linkstats_command(
         self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
@@ -42,18 +44,17 @@ class LinkStats:
         if is_help(question):
             await respond(**blocks.stats_help().as_response())
             return
-        lantern = self._container
-        now = lantern.clock()
+        now = self._clock()
         asker = f"slack:{command.get('team_id') or ''}:{command.get('user_id') or ''}"
         try:
-            answer = await lantern.questions.ask(question, asker=asker, now=now)
+            answer = await self._questions.ask(question, asker=asker, now=now)
         except QuestionNotUnderstood as error:
             await respond(**blocks.not_understood(error).as_response())
             return
         except LanternError as error:
             await respond(**blocks.problem(error).as_response())
             return
-        reply = await lantern.questions.run(blocks.stats_answer, answer)
+        reply = await self._questions.run(blocks.stats_answer, answer)
         await respond(**reply.as_response(in_channel=True))
         if answer.rows and not is_empty(answer):
             await self._post_chart(answer, str(command.get("channel_id") or ""), client, respond)
@@ -61,7 +62,7 @@ class LinkStats:
     async def _post_chart(
         self, answer: Answer, channel_id: str, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        png = await self._container.questions.chart(answer)
+        png = await self._questions.chart(answer)
         title = describe_interpretation(answer.interpretation)
         try:
             await client.files_upload_v2(

@@ -22,11 +22,12 @@ from bot.telegram.commands import (
     parse_link_args,
 )
 from bot.telegram.ptb import Context
+from tracking.asking import QuestionDesk
 from tracking.core.errors import LanternError, LinkNotFound
 from tracking.core.links import SharerRef
+from tracking.core.ports import Clock, LinkLookup, ShareRecorder
 from tracking.core.questions.render import is_empty, render_html
-from tracking.core.shortening import ShortenRequest, ShortenResult
-from tracking.services import Container
+from tracking.core.shortening import Shortener, ShortenRequest, ShortenResult
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,22 @@ def _urls_in(message: Message) -> list[str]:
 
 
 class Handlers:
-    """The bot's handlers; they read Lantern's parts from the container at call time."""
+    """The bot's handlers: everything they can reach is given here."""
 
-    def __init__(self, container: Container) -> None:
-        self._container = container
+    def __init__(
+        self,
+        *,
+        shortener: Shortener,
+        questions: QuestionDesk,
+        links: LinkLookup,
+        shares: ShareRecorder,
+        clock: Clock,
+    ) -> None:
+        self._shortener = shortener
+        self._questions = questions
+        self._links = links
+        self._shares = shares
+        self._clock = clock
 
     async def help(self, update: Update, context: Context) -> None:
         """Explain what Lantern does, with examples (/start and /help)."""
@@ -70,7 +83,7 @@ class Handlers:
         command = parse_link_args(argument_text(message.text or ""))
         request = ShortenRequest(command.url, campaign=command.campaign, sharer=sharer_of(user))
         channels = command.channels or (DEFAULT_CHANNEL,)
-        results = await self._container.shortener.shorten_for_channels(request, channels)
+        results = await self._shortener.shorten_for_channels(request, channels)
         pairs = [(result.link.channel or DEFAULT_CHANNEL, result) for result in results]
         campaign = results[0].link.campaign if results else None
         await message.reply_text(replies.links_text(results[0].link.target, pairs, campaign))
@@ -83,10 +96,10 @@ class Handlers:
         question = argument_text(message.text or "")
         if not question:
             raise UsageError(STATS_USAGE)
-        desk = self._container.questions
+        desk = self._questions
         user = update.effective_user
         asker = f"telegram:{user.id if user else message.chat.id}"
-        answer = await desk.ask(question, asker=asker, now=self._container.clock())
+        answer = await desk.ask(question, asker=asker, now=self._clock())
         await message.reply_text(await desk.run(render_html, answer))
         if answer.rows and not is_empty(answer):
             png = await desk.chart(answer)
@@ -117,7 +130,7 @@ class Handlers:
             await query.answer()
             return
         slug, channel = parsed
-        original = await self._container.links.get_by_slug(slug)
+        original = await self._links.get_by_slug(slug)
         if original is None:
             raise LinkNotFound(f"no link has the slug {slug!r} any more")
         result = await self._shorten(
@@ -166,7 +179,7 @@ class Handlers:
             log.warning("chosen inline result %r is not one of Lantern's", chosen.result_id)
             return
         slug, channel = parsed
-        if not await self._container.tracker.record_share(slug, channel, source=INLINE_SOURCE):
+        if not await self._shares.record_share(slug, channel, source=INLINE_SOURCE):
             log.warning("chosen inline result names unknown link %r", slug)
 
     async def on_error(self, update: object, context: Context) -> None:
@@ -185,7 +198,7 @@ class Handlers:
 
     async def _shorten(self, url: str, channel: str, *, campaign: str | None, user: User) -> ShortenResult:
         request = ShortenRequest(url, channel=channel, campaign=campaign, sharer=sharer_of(user))
-        return await self._container.shortener.shorten(request)
+        return await self._shortener.shorten(request)
 
 
 async def _tell(update: Update, html_text: str, plain_text: str) -> None:

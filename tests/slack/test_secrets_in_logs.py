@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackLantern, settle
-from tracking.services import CONTAINER
 from tracking.storage.api_keys import SqlApiKeys
 
 
@@ -22,8 +21,7 @@ async def test_a_slack_session_logs_no_token_secret_or_api_key(
     slack: SlackLantern, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    container = slack.server.app[CONTAINER]
-    key = await SqlApiKeys(container.engine, clock=lambda: datetime.now(UTC)).create("logs")
+    key = await SqlApiKeys(slack.parts.engine, clock=lambda: datetime.now(UTC)).create("logs")
     await slack.peer.wait_for_response(
         (await slack.command("/link", "https://example.com/a for whatsapp")).key
     )

@@ -32,7 +32,7 @@ async def test_a_telegram_session_logs_neither_token_nor_webhook_secret(
     await asyncio.sleep(0.3)  # a few more polls
 
     text = every_line(caplog)
-    token = emulated.container.settings.telegram_token
+    token = emulated.parts.settings.telegram_token
     assert token is not None
     assert len(caplog.records) > 20  # DEBUG really was on
     assert "HTTP Request" not in text  # httpx's URL lines are silenced

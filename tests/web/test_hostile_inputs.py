@@ -21,11 +21,11 @@ def database_url(sqlite_url: str) -> str:
 
 
 async def api_key(lantern: Running) -> str:
-    return await SqlApiKeys(lantern.container.engine, clock=lambda: datetime.now(UTC)).create("hostile")
+    return await SqlApiKeys(lantern.parts.engine, clock=lambda: datetime.now(UTC)).create("hostile")
 
 
 async def link_count(lantern: Running) -> int:
-    async with lantern.container.engine.connect() as connection:
+    async with lantern.parts.engine.connect() as connection:
         return int((await connection.execute(select(func.count()).select_from(LinkRow))).scalar_one())
 
 
@@ -130,7 +130,7 @@ def settings_overrides() -> dict[str, object]:
 async def test_questions_are_limited_per_api_key(lantern: Running) -> None:
     first, second = (
         await api_key(lantern),
-        await SqlApiKeys(lantern.container.engine, clock=lambda: datetime.now(UTC)).create("second"),
+        await SqlApiKeys(lantern.parts.engine, clock=lambda: datetime.now(UTC)).create("second"),
     )
     statuses = []
     for _ in range(3):
