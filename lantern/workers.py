@@ -80,4 +80,6 @@ class Supervisor:
 
 def worker_command(host: str, port: int) -> list[str]:
     """How a worker is started: this same program, one process, sharing the port."""
-    return [sys.executable, "-m", "lantern.cli", "serve", "--host", host, "--port", str(port), "--reuse-port"]
+    # Not `-m lantern.cli`: as __main__ the module would be imported a second time by its own command groups.
+    entry = "from lantern.cli import main; main()"
+    return [sys.executable, "-c", entry, "serve", "--host", host, "--port", str(port), "--reuse-port"]
