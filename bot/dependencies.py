@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from tracking.asking import QuestionDesk
 from tracking.core.ports import Clock, LinkLookup, SharerDirectory, ShareRecorder, StatsAnswers
 from tracking.core.shortening import Shortener
 
@@ -21,6 +22,7 @@ class BotDependencies:
 
     shortener: Shortener
     stats: StatsAnswers
+    questions: QuestionDesk  # stats questions from chat users: limited per user, answered off the loop
     links: LinkLookup
     sharers: SharerDirectory
     shares: ShareRecorder

@@ -7,9 +7,11 @@ the SQL repositories; every adapter is handed the narrow ports it needs.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,7 +24,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dependencies import BOT_DEPENDENCIES, BotDependencies
+from lantern import redaction, request_log
 from lantern.forwarding import build_forwarder
+from tracking.asking import QuestionDesk, chart_processes
 from tracking.capture import PageCapture
 from tracking.core.attribution import Classifier, describe_device
 from tracking.core.errors import ConfigError
@@ -78,9 +82,27 @@ def build_classifier(settings: Settings) -> Classifier:
     return Classifier(own_hosts=host_policy(settings).own_hosts)
 
 
-def build_stats(settings: Settings, engine: AsyncEngine) -> StatsService:
-    """The stats use case wired to storage."""
-    return StatsService(SqlStatsReader(engine), tz=settings.zone, links=SqlLinkRepository(engine))
+def build_stats(settings: Settings, engine: AsyncEngine, executor: Executor | None = None) -> StatsService:
+    """The stats use case wired to storage (series filled on `executor` when given)."""
+    return StatsService(
+        SqlStatsReader(engine), tz=settings.zone, links=SqlLinkRepository(engine), executor=executor
+    )
+
+
+def build_question_desk(settings: Settings, stats: StatsService, executor: Executor) -> QuestionDesk:
+    """The one door for stats questions: per-asker limit, bounded pool, bounded questions in flight."""
+    limiter = None
+    if settings.question_rate_per_minute > 0:
+        limiter = RateLimiter(
+            per_minute=settings.question_rate_per_minute, burst=settings.question_burst, clock=time.monotonic
+        )
+    return QuestionDesk(
+        stats,
+        executor=executor,
+        charts=functools.partial(chart_processes, settings.chart_processes),
+        limiter=limiter,
+        max_in_flight=settings.questions_in_flight,
+    )
 
 
 def build_shortener(settings: Settings, links: SqlLinkRepository, clock: Clock = utc_now) -> Shortener:
@@ -184,6 +206,7 @@ class Parts:
     writer: VisitWriter
     shortener: Shortener
     stats: StatsService
+    questions: QuestionDesk
     cache: LinkCache
     committer: GroupCommitter[Visit]
     tracker: Tracker
@@ -196,6 +219,7 @@ class Parts:
         return BotDependencies(
             shortener=self.shortener,
             stats=self.stats,
+            questions=self.questions,
             links=self.links,
             sharers=self.links,
             shares=self.tracker,
@@ -290,6 +314,9 @@ async def running_parts(
         await committer.start()
         forwarder = build_forwarder(settings, engine, clock)
         await forwarder.start()
+        pool = ThreadPoolExecutor(max_workers=settings.question_threads, thread_name_prefix="lantern-answers")
+        stats = build_stats(settings, engine, pool)
+        questions = build_question_desk(settings, stats, pool)
         try:
             yield Parts(
                 settings=settings,
@@ -299,7 +326,8 @@ async def running_parts(
                 writer=writer,
                 shortener=shortener,
                 capture=capture,
-                stats=build_stats(settings, engine),
+                stats=stats,
+                questions=questions,
                 cache=cache,
                 committer=committer,
                 tracker=tracker,
@@ -307,6 +335,8 @@ async def running_parts(
                 cache_listener=listener,
             )
         finally:
+            questions.close()
+            pool.shutdown(wait=False, cancel_futures=True)
             await forwarder.stop()
             await committer.stop()
             await writer.close()
@@ -344,11 +374,15 @@ def build_app(
 
     Raises ConfigError at once for a database it could not serve.
     """
+    redaction.install(settings)  # before anything can log a token or a password
+    request_log.install()
     check_servable(settings)
     app = web.Application(client_max_size=64 * 1024)
     live: list[Parts] = []
     metrics = Metrics(lambda: (live[0].committer, live[0].cache) if live else None)
     app[tracker_web.METRICS] = metrics
+    token = settings.metrics_token
+    app[tracker_web.METRICS_TOKEN] = token.get_secret_value() if token is not None else ""
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         async with running_parts(settings, clock, classifier=classifier, devices=devices) as built:
@@ -363,6 +397,7 @@ def build_app(
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,
                 stats=built.stats,
+                questions=built.questions,
                 verify_key=SqlApiKeys(built.engine, clock=clock).verify,
                 clock=clock,
             )

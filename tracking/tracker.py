@@ -60,7 +60,8 @@ class NotFoundThrottle:
 
     def _network(self, request: VisitRequest) -> str:
         ip = client_ip(request.peer_ip, request.forwarded_for, self._trusted)
-        return truncate_ip(ip) or ip
+        # A hop that is no address at all shares one allowance: varying it must not buy fresh ones.
+        return truncate_ip(ip) or "unreadable-address"
 
     def refused(self, request: VisitRequest) -> Outcome | None:
         """Count one unknown-slug answer; a 429 when the request's network is over its limit."""

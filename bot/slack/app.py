@@ -153,7 +153,7 @@ def build_bolt_app(
 
     people = People(client)
     links = Links(shortener=parts.shortener, people=people)
-    stats = LinkStats(stats=parts.stats, clock=parts.clock)
+    stats = LinkStats(questions=parts.questions, clock=parts.clock)
     home = Home(
         people=people,
         sharers=parts.sharers,

@@ -78,12 +78,17 @@ def build_application(
     application: LanternApplication = builder.build()
     handlers = Handlers(
         shortener=parts.shortener,
-        stats=parts.stats,
+        questions=parts.questions,
         links=parts.links,
         shares=parts.shares,
         clock=parts.clock,
     )
-    add_handlers(application, handlers, AccessGate(settings.telegram_allowed_users))
+    gate = AccessGate(
+        settings.telegram_allowed_users,
+        settings.telegram_allowed_chats,
+        anyone=settings.telegram_allow_anyone,
+    )
+    add_handlers(application, handlers, gate)
     return application
 
 

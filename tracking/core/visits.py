@@ -103,11 +103,20 @@ def _is_trusted(ip: str, trusted: Sequence[Network]) -> bool:
     return any(address in network for network in trusted)
 
 
+def _without_port(hop: str) -> str:
+    """`203.0.113.5:4711` → `203.0.113.5`, `[2001:db8::1]:443` → `2001:db8::1` (some proxies add ports)."""
+    if hop.startswith("["):
+        return hop[1:].partition("]")[0]
+    if hop.count(":") == 1:
+        return hop.partition(":")[0]
+    return hop
+
+
 def client_ip(peer_ip: str, forwarded_for: str, trusted: Sequence[Network]) -> str:
     """The visitor's address: walk X-Forwarded-For from the right past trusted proxies only."""
     if not trusted or not forwarded_for or not _is_trusted(peer_ip, trusted):
         return peer_ip
-    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    hops = [_without_port(hop.strip()) for hop in forwarded_for.split(",") if hop.strip()]
     for hop in reversed(hops):
         if not _is_trusted(hop, trusted):
             return hop

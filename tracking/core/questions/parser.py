@@ -99,7 +99,8 @@ _KEYWORDS = frozenset(
     {"top", "campaign", "link", "domain", "site", "host", "sharer", "by", "per", "unique", "distinct"}
 )
 
-_WORD = re.compile(r"\"([^\"]*)\"|“([^”]*)”|(\S+)")
+#: A curly quote's name stops at the next opening “ too, so a run of unbalanced “ is read in linear time.
+_WORD = re.compile(r"\"([^\"]*)\"|“([^”“]*)”|(\S+)")
 _LEADING = "([{'\"¿¡“‘«"
 _TRAILING = "?!.,;:)]}'\"…”’»"
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s$")
