@@ -161,8 +161,10 @@ class Classifier:
 
     def _from_user_agent(self, rule: Rule, tagged: str | None) -> Attribution:
         kind, evidence = _EVIDENCE_BY_KIND[rule.kind]
-        # Bots name no app; keep the link's own channel so bot counts stay per channel.
-        channel = (tagged or DIRECT) if kind is VisitKind.BOT else rule.channel
+        # Most bots name no app: keep the link's own channel so bot counts stay per channel.
+        # An email scanner proves the link travelled by email, so it names email when the
+        # link carries no channel of its own.
+        channel = (tagged or rule.channel or DIRECT) if kind is VisitKind.BOT else rule.channel
         return self._verdict(kind, channel, evidence, rule)
 
     def _referrer_rule(self, referrer: str) -> Rule | None:
