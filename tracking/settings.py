@@ -88,6 +88,34 @@ class Settings(BaseSettings):
     not_found_burst: int = Field(
         30, ge=1, description="Unknown-link answers per client network at once before the rate applies."
     )
+    scanner_evidence: bool = Field(
+        True, description="Read scanners that pretend to be browsers by evidence beyond the user agent."
+    )
+    scanner_signals: CommaList = Field(
+        ("no-lang", "no-ch", "no-fetch-meta", "mail-net", "cloud-net", "preflight", "batch", "just-sent"),
+        description="Comma-separated scanner signals switched on (docs/attribution.md lists them).",
+    )
+    scanner_threshold: int = Field(
+        4,
+        ge=2,
+        description="Weight of scanner signals that makes a visit a bot (one must be a header signal).",
+    )
+    scanner_batch_links: int = Field(
+        3,
+        ge=2,
+        description="Different links fetched from one network within the batch window that count as a batch.",
+    )
+    scanner_batch_seconds: float = Field(10.0, gt=0, description="The batch window, in seconds.")
+    scanner_preflight_seconds: float = Field(
+        30.0, gt=0, description="How long a HEAD or OPTIONS is remembered before the GET of the same link."
+    )
+    scanner_just_sent_seconds: float = Field(
+        60.0, ge=0, description="A fetch this soon after the link was created counts as a scanner signal."
+    )
+    address_ranges_file: str = Field(
+        "./lantern-address-ranges.json",
+        description="Cloud and mail-provider ranges (`lantern ranges update`); shipped snapshot until then.",
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     workers: int = Field(1, ge=1, le=64, description="Processes `lantern serve` runs, sharing the port.")
     worker_index: int = Field(
@@ -158,7 +186,12 @@ class Settings(BaseSettings):
         return int(str(value)) if isinstance(value, str) and value.strip().isdigit() else value
 
     @field_validator(
-        "denied_domains", "trusted_proxies", "slack_allowed_teams", "telegram_allowed_users", mode="before"
+        "denied_domains",
+        "trusted_proxies",
+        "slack_allowed_teams",
+        "telegram_allowed_users",
+        "scanner_signals",
+        mode="before",
     )
     @classmethod
     def _comma_list(cls, value: object) -> object:
@@ -170,6 +203,16 @@ class Settings(BaseSettings):
         for item in value:
             if not item.lstrip("-").isdigit():
                 raise ValueError(f"Telegram user ids are numbers, not {item!r}")
+        return value
+
+    @field_validator("scanner_signals")
+    @classmethod
+    def _known_signals(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from tracking.core.attribution.scanner_evidence import SIGNALS
+
+        for item in value:
+            if item not in SIGNALS:
+                raise ValueError(f"unknown scanner signal {item!r}; use some of: {', '.join(SIGNALS)}")
         return value
 
     @field_validator("trusted_proxies")

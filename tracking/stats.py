@@ -26,11 +26,12 @@ _KINDS: dict[Metric, tuple[str, ...] | None] = {
     Metric.VISITS: None,
     Metric.UNIQUE_VISITORS: ("click",),
     Metric.LINKS: None,
+    Metric.BOTS: ("bot",),
 }
 _GROUP_KEYS = {
     GroupBy.CHANNEL: "channel", GroupBy.CAMPAIGN: "campaign", GroupBy.LINK: "link",
     GroupBy.SHARER: "sharer", GroupBy.COUNTRY: "country", GroupBy.DEVICE: "device",
-    GroupBy.BROWSER: "browser",
+    GroupBy.BROWSER: "browser", GroupBy.FETCHER: "fetcher",
 }  # fmt: skip
 UNIQUE_NOTE = (
     "unique visitors are counted per day (the visitor hash's salt changes daily), "

@@ -1,4 +1,4 @@
-"""The second corpus: user agents as they are sent in 2024–2026, each with the verdict it must get.
+"""The second corpus: user agents as they are sent in 2024-2026, each with the verdict it must get.
 
 Strings are copied from public captures: the vendors' own help pages (named in
 the strings), the test fixtures of matomo-org/device-detector and
@@ -23,7 +23,11 @@ EMAIL_SCANNERS: Final[list[Case]] = [
         "email",
     ),
     ("YahooCacheSystem; YahooWebServiceClient", "bot", "email"),
-    ("Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)", "bot", "email"),
+    (
+        "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)",
+        "bot",
+        "email",
+    ),
     ("Google-Safety", "bot", "email"),
     (
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -33,12 +37,17 @@ EMAIL_SCANNERS: Final[list[Case]] = [
     ),
     (
         "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/114.0.5735.179 Mobile Safari/537.36 (compatible; Google-Safety; +http://www.google.com/bot.html)",
+        "Chrome/114.0.5735.179 Mobile Safari/537.36 (compatible; Google-Safety; "
+        "+http://www.google.com/bot.html)",
         "bot",
         "email",
     ),
     ("Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17928; Pro)", "bot", "email"),
-    ("Microsoft Office/14.0 (Windows NT 6.1; Microsoft Outlook 14.0.6106; Pro; ms-office; MSOffice 14)", "bot", "email"),
+    (
+        "Microsoft Office/14.0 (Windows NT 6.1; Microsoft Outlook 14.0.6106; Pro; ms-office; MSOffice 14)",
+        "bot",
+        "email",
+    ),
     (
         "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 10.0; WOW64; Trident/8.0; .NET4.0C; .NET4.0E; "
         ".NET CLR 2.0.50727; .NET CLR 3.0.30729; .NET CLR 3.5.30729; Microsoft Outlook 15.0.4737; ms-office; "
@@ -193,7 +202,8 @@ IN_APP_BROWSERS: Final[list[Case]] = [
     ),
     (
         "Mozilla/5.0 (Linux; Android 15; 25098RA98G Build/AQ3A.250226.002; ) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Version/4.0 Chrome/145.0.7632.79 Mobile Safari/537.36 BingSapphire/32.7.440115006",
+        "(KHTML, like Gecko) Version/4.0 Chrome/145.0.7632.79 Mobile Safari/537.36 "
+        "BingSapphire/32.7.440115006",
         "click",
         "bing",
     ),
@@ -262,13 +272,15 @@ IN_APP_BROWSERS: Final[list[Case]] = [
         "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.240105.004; wv) AppleWebKit/537.36 "
         "(KHTML, like Gecko) Version/4.0 Chrome/121.0.6167.143 Mobile Safari/537.36 musical_ly_2023303040 "
         "JsSdk/1.0 NetType/WIFI Channel/googleplay AppName/musical_ly app_version/33.3.4 ByteLocale/en "
-        "ByteFullLocale/en Region/US AppId/1233 Spark/1.5.0.5-alpha.2 AppVersion/33.3.4 BytedanceWebview/d8a21c6",
+        "ByteFullLocale/en Region/US AppId/1233 Spark/1.5.0.5-alpha.2 AppVersion/33.3.4 "
+        "BytedanceWebview/d8a21c6",
         "click",
         "tiktok",
     ),
     (
         "Mozilla/5.0 (Linux; Android 11; 6025H_EEA Build/RP1A.200720.011; wv) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Version/4.0 Chrome/91.0.4472.120 Mobile Safari/537.36 trill_2022003030 JsSdk/1.0 "
+        "(KHTML, like Gecko) Version/4.0 Chrome/91.0.4472.120 Mobile Safari/537.36 trill_2022003030 "
+        "JsSdk/1.0 "
         "NetType/WIFI Channel/googleplay AppName/musical_ly app_version/20.7.5 ByteLocale/en "
         "ByteFullLocale/en Region/US",
         "click",
@@ -402,7 +414,11 @@ PREVIEW_FETCHERS: Final[list[Case]] = [
         "kakaotalk",
     ),
     ("facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", "preview", "facebook"),
-    ("Mozilla/5.0 (compatible; Meta-ExternalHit/1.1; +http://www.facebook.com/externalhit_uatext.php)", "preview", "facebook"),
+    (
+        "Mozilla/5.0 (compatible; Meta-ExternalHit/1.1; +http://www.facebook.com/externalhit_uatext.php)",
+        "preview",
+        "facebook",
+    ),
     (
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) "
         "Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0",
@@ -410,9 +426,17 @@ PREVIEW_FETCHERS: Final[list[Case]] = [
         "imessage",
     ),
     ("Twitterbot/1.0", "preview", "x"),
-    ("LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)", "preview", "linkedin"),
+    (
+        "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+        "preview",
+        "linkedin",
+    ),
     ("Mozilla/5.0 (compatible; redditbot/1.0; +http://www.reddit.com/feedback)", "preview", "reddit"),
-    ("Mozilla/5.0 (compatible; Pinterestbot/1.0; +http://www.pinterest.com/bot.html)", "preview", "pinterest"),
+    (
+        "Mozilla/5.0 (compatible; Pinterestbot/1.0; +http://www.pinterest.com/bot.html)",
+        "preview",
+        "pinterest",
+    ),
     ("Mozilla/5.0 (compatible; vkShare; +http://vk.com/dev/Share)", "preview", "vk"),
     ("Mozilla/5.0 (compatible; Embedly/0.2; +http://support.embed.ly/)", "preview", "web"),
     ("Iframely/1.3.1 (+https://iframely.com/docs/about) Atlassian", "preview", "web"),
@@ -445,10 +469,26 @@ TRAPS_AND_CRAWLERS: Final[list[Case]] = [
         "bot",
         "direct",
     ),
-    ("meta-externalagent/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)", "bot", "direct"),
-    ("meta-externalfetcher/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)", "bot", "direct"),
-    ("meta-webindexer/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)", "bot", "direct"),
-    ("meta-externalads/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)", "bot", "direct"),
+    (
+        "meta-externalagent/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)",
+        "bot",
+        "direct",
+    ),
+    (
+        "meta-externalfetcher/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)",
+        "bot",
+        "direct",
+    ),
+    (
+        "meta-webindexer/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)",
+        "bot",
+        "direct",
+    ),
+    (
+        "meta-externalads/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)",
+        "bot",
+        "direct",
+    ),
     ("facebookcatalog/1.0", "bot", "direct"),
     (
         "Mozilla/5.0 (compatible; FacebookBot/1.0; +https://developers.facebook.com/docs/sharing/webmasters/"
@@ -464,12 +504,14 @@ TRAPS_AND_CRAWLERS: Final[list[Case]] = [
         "direct",
     ),
     (
-        "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)",
+        "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; "
+        "+https://openai.com/gptbot)",
         "bot",
         "direct",
     ),
     (
-        "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; ChatGPT-User/1.0; +https://openai.com/bot",
+        "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; ChatGPT-User/1.0; "
+        "+https://openai.com/bot",
         "bot",
         "direct",
     ),
@@ -480,7 +522,8 @@ TRAPS_AND_CRAWLERS: Final[list[Case]] = [
         "direct",
     ),
     (
-        "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; ClaudeBot/1.0; +claudebot@anthropic.com)",
+        "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; ClaudeBot/1.0; "
+        "+claudebot@anthropic.com)",
         "bot",
         "direct",
     ),
@@ -517,7 +560,8 @@ TRAPS_AND_CRAWLERS: Final[list[Case]] = [
         "direct",
     ),
     (
-        "Mozilla/5.0 (compatible; SnapchatAds/1.0; +https://businesshelp.snapchat.com/s/article/adsbot-crawler)",
+        "Mozilla/5.0 (compatible; SnapchatAds/1.0; "
+        "+https://businesshelp.snapchat.com/s/article/adsbot-crawler)",
         "bot",
         "direct",
     ),
@@ -525,7 +569,8 @@ TRAPS_AND_CRAWLERS: Final[list[Case]] = [
     ("bluesky-domain-status-classifier/1.0", "bot", "direct"),
     (
         "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "Chrome/131.0.6778.204 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "Chrome/131.0.6778.204 Mobile Safari/537.36 (compatible; Googlebot/2.1; "
+        "+http://www.google.com/bot.html)",
         "bot",
         "direct",
     ),
@@ -543,7 +588,11 @@ TRAPS_AND_CRAWLERS: Final[list[Case]] = [
     ),
     ("Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)", "bot", "direct"),
     ("Mozilla/5.0 (compatible; Yeti/1.1; +http://naver.me/bot)", "bot", "direct"),
-    ("Mozilla/5.0 (compatible; Linux x86_64; Mail.RU_Bot/2.0; +http://go.mail.ru/help/robots)", "bot", "direct"),
+    (
+        "Mozilla/5.0 (compatible; Linux x86_64; Mail.RU_Bot/2.0; +http://go.mail.ru/help/robots)",
+        "bot",
+        "direct",
+    ),
     ("Mozilla/5.0 (compatible; OrangeBot/2.0; support.orangebot@orange.com)", "bot", "direct"),
     ("Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)", "bot", "direct"),
     ("Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)", "bot", "direct"),
@@ -573,11 +622,14 @@ TRAPS_AND_CRAWLERS: Final[list[Case]] = [
 
 # Ordinary browsers of 2024–2026: always a person's click, never a bot or a preview.
 BROWSERS_2026: Final[list[str]] = [
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36 "
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 "
+    "Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 "
+    "Safari/537.36 "
     "Edg/142.0.0.0",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:145.0) Gecko/20100101 Firefox/145.0",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36 "
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 "
+    "Safari/537.36 "
     "OPR/121.0.0.0",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/134.0.0.0 "
     "YaBrowser/25.4.0.0 Safari/537.36",
@@ -590,14 +642,18 @@ BROWSERS_2026: Final[list[str]] = [
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:143.0) Gecko/20100101 Firefox/143.0",
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/139.0.0.0 Safari/537.36",
     "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
-    "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 "
+    "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 "
+    "Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/18.5 "
     "Mobile/15E148 Safari/604.1",
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_7 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.0 "
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_7 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/26.0 "
     "Mobile/15E148 Safari/604.1",
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
     "CriOS/138.0.7204.119 Mobile/15E148 Safari/604.1",
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/140.0 "
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "FxiOS/140.0 "
     "Mobile/15E148 Safari/605.1.15",
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
     "EdgiOS/138.0.3351.77 Mobile/15E148 Safari/605.1.15",
@@ -605,20 +661,27 @@ BROWSERS_2026: Final[list[str]] = [
     "Mobile/15E148",
     "Mozilla/5.0 (iPad; CPU OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 "
     "Mobile/15E148 Safari/604.1",
-    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 Mobile "
+    "Safari/537.36",
     "Mozilla/5.0 (Linux; Android 15; SAMSUNG SM-S928B) AppleWebKit/537.36 (KHTML, like Gecko) "
     "SamsungBrowser/28.0 Chrome/130.0.0.0 Mobile Safari/537.36",
     "Mozilla/5.0 (Android 15; Mobile; rv:143.0) Gecko/143.0 Firefox/143.0",
-    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36 "
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile "
+    "Safari/537.36 "
     "EdgA/140.0.0.0",
-    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Mobile Safari/537.36 "
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/137.0.0.0 Mobile "
+    "Safari/537.36 "
     "OPR/90.0.0.0",
-    "Mozilla/5.0 (Linux; Android 15; Pixel 9 Build/AP4A.250205.002; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Mozilla/5.0 (Linux; Android 15; Pixel 9 Build/AP4A.250205.002; wv) AppleWebKit/537.36 (KHTML, like "
+    "Gecko) "
     "Version/4.0 Chrome/138.0.7204.63 Mobile Safari/537.36",
-    "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Mobile Safari/537.36 "
+    "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+    "Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Mobile "
+    "Safari/537.36 "
     "DuckDuckGo/5",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/133.0.0.0 Safari/537.36 "
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/133.0.0.0 "
+    "Safari/537.36 "
     "Vivaldi/7.1.3570.58",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; Trident/7.0; rv:11.0) like Gecko",
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 "

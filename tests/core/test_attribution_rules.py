@@ -42,7 +42,8 @@ USER_AGENT_CASES: dict[str, str] = {
     "imessage-preview": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 "
     "(KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0",
     "line-preview": "facebookexternalhit/1.1;line-poker/1.0",
-    "kakaotalk-preview": "facebookexternalhit/1.1; kakaotalk-scrap/1.0; +https://devtalk.kakao.com/t/scrap/33984",
+    "kakaotalk-preview": "facebookexternalhit/1.1; kakaotalk-scrap/1.0; "
+    "+https://devtalk.kakao.com/t/scrap/33984",
     "signal-preview": "WhatsApp/2",
     "whatsapp-preview": "WhatsApp/2.23.20.0 A",
     "telegram-preview": "TelegramBot (like TwitterBot)",
@@ -53,7 +54,8 @@ USER_AGENT_CASES: dict[str, str] = {
     "skype-url-preview@microsoft.com",
     "facebook-preview": "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
     "x-preview": "Twitterbot/1.0",
-    "linkedin-preview": "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+    "linkedin-preview": "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient "
+    "+http://www.linkedin.com)",
     "viber-preview": "Viber",
     "snapchat-preview": "Mozilla/5.0 (compatible; Snap URL Preview Service; bot; snapchat; "
     "https://developers.snap.com/robots)",
@@ -81,7 +83,8 @@ USER_AGENT_CASES: dict[str, str] = {
     "phantomjs": "Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/538.1 (KHTML, like Gecko) "
     "PhantomJS/2.1.1 Safari/538.1",
     "browser-automation": CHROME + " Playwright/1.40",
-    "crawler-library": "Mozilla/5.0 (compatible; archive.org_bot +http://www.archive.org/details/archive.org_bot)",
+    "crawler-library": "Mozilla/5.0 (compatible; archive.org_bot "
+    "+http://www.archive.org/details/archive.org_bot)",
     "messenger-in-app": ANDROID_WV + " [FB_IAB/MESSENGER;FBAV/439.0.0.29.119;]",
     "instagram-in-app": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Mobile/15E148 Instagram 309.1.1.28.108 (iPhone14,2; iOS 17_1_2; en_US; en)",
@@ -105,7 +108,8 @@ USER_AGENT_CASES: dict[str, str] = {
     "(KHTML, like Gecko) Mobile/15E148 [Pinterest/iOS]",
     # Rules version 2: email scanners, crawlers named after apps, new previews and in-app browsers.
     "yahoo-mail": "YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html",
-    "gmail-image-proxy": "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)",
+    "gmail-image-proxy": "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com "
+    "GoogleImageProxy)",
     "google-safety": CHROME + " (compatible; Google-Safety; +http://www.google.com/bot.html)",
     "outlook-office": "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17928; Pro)",
     "barracuda": "Barracuda Sentinel (EE)",
@@ -122,9 +126,11 @@ USER_AGENT_CASES: dict[str, str] = {
     "mail-provider-proxy": "Mozilla/5.0 SeznamEmailProxy/2.0.174",
     "email-platform": "Mozilla/5.0 (compatible; MailChimp; +https://mailchimp.com/)",
     "linespider": "Mozilla/5.0 (compatible; Linespider/1.1; +https://lin.ee/4dwXkTH)",
-    "tiktokspider": "Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 "
+    "tiktokspider": "Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile "
+    "Safari/537.36 "
     "(compatible; TikTokSpider; ttspider-feedback@tiktok.com)",
-    "meta-crawlers": "meta-externalagent/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)",
+    "meta-crawlers": "meta-externalagent/1.1 "
+    "(+https://developers.facebook.com/docs/sharing/webmasters/crawler)",
     "snapchat-ads": "Mozilla/5.0 (compatible; SnapchatAds/1.0; +https://businesshelp.snapchat.com/s/article/"
     "adsbot-crawler)",
     "seozoom": "ZoomBot (Linkbot 1.0 http://suite.seozoom.it/bot.html)",

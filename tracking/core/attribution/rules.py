@@ -120,7 +120,9 @@ def _ua(pattern: str, *, ignore_case: bool = True) -> re.Pattern[str]:
 
 
 def _preview(name: str, pattern: str, channel: str, *, ignore_case: bool = True) -> Rule:
-    return Rule(name, "preview", _ua(pattern, ignore_case=ignore_case), "preview", channel, Fetcher.LINK_PREVIEW)
+    return Rule(
+        name, "preview", _ua(pattern, ignore_case=ignore_case), "preview", channel, Fetcher.LINK_PREVIEW
+    )
 
 
 def _in_app(name: str, pattern: str, channel: str, *, ignore_case: bool = True) -> Rule:
@@ -138,7 +140,9 @@ def _early(name: str, pattern: str, fetcher: Fetcher, *, ignore_case: bool = Tru
 
 def _mail(name: str, pattern: str, *, ignore_case: bool = True) -> Rule:
     """An email scanner or mail proxy: a bot, and proof the link travelled by email."""
-    return Rule(name, "early_bot", _ua(pattern, ignore_case=ignore_case), "bot", "email", Fetcher.EMAIL_SCANNER)
+    return Rule(
+        name, "early_bot", _ua(pattern, ignore_case=ignore_case), "bot", "email", Fetcher.EMAIL_SCANNER
+    )
 
 
 def _hosts(*hosts: str, subdomains: bool = False) -> HostPattern:
@@ -178,8 +182,9 @@ _EARLY_BOT_RULES: tuple[Rule, ...] = (
     # ("Outlook-iOS/", "Outlook-Android/") and Safe Links' "Microsoft-URLAnalyzer"/"SafeLinks".
     _mail(
         "outlook-office",
-        r"Microsoft Outlook|\bms-office\b|\bMSOffice 1[5-9]\b|Microsoft Office (?:Existence|Protocol) Discovery"
-        r"|\AMicrosoft Office/\d|\bOneOutlook/|\bOutlook-(?:iOS|Android)/|Microsoft-URLAnalyzer|\bSafeLinks\b",
+        r"Microsoft Outlook|\bms-office\b|\bMSOffice 1[5-9]\b|Microsoft Office (?:Existence"
+        r"|Protocol) Discovery|\AMicrosoft Office/\d|\bOneOutlook/|\bOutlook-(?:iOS|Android)/"
+        r"|Microsoft-URLAnalyzer|\bSafeLinks\b",
     ),
     # Security gateways that open every link of a message before the reader does.
     _mail("barracuda", r"Barracuda"),  # "Barracuda Sentinel (EE)", BarracudaCentral
@@ -192,16 +197,20 @@ _EARLY_BOT_RULES: tuple[Rule, ...] = (
     _mail("sophos", r"Sophos"),
     _mail("fortinet", r"Forti(?:Mail|Guard|net)"),
     _mail("zscaler", r"Zscaler"),
-    _mail("other-mail-security", r"McAfee ?(?:Web|E-?mail|Link|URL)|Trellix|FireEye|Forcepoint|SonicWall|Check Point|\bZix(?:Mail|Corp)"
-        r"|Avanan|Abnormal ?Security|Area ?1 ?Security|Cofense|Hornetsecurity|Libraesva|SpamTitan|Vade ?Secure",),
+    _mail(
+        "other-mail-security",
+        r"McAfee ?(?:Web|E-?mail|Link|URL)|Trellix|FireEye|Forcepoint|SonicWall|Check Point|\bZix(?:Mail"
+        r"|Corp)|Avanan|Abnormal ?Security|Area ?1 ?Security|Cofense|Hornetsecurity|Libraesva|SpamTitan"
+        r"|Vade ?Secure",
+    ),
     # Mailbox providers' image and link proxies: "SeznamEmailProxy/2.0", "RamblerMail/6.0
     # (incompatible; ImageProxy/6.0)", "(via secureurl.fwdcdn.com - mail.ukr.net proxy)",
     # and any "…MailProxy" / "…EmailProxy" / "mail image proxy" of GMX, Web.de, Orange,
     # Mail.ru, Yandex, Naver, QQ and others.
     _mail(
         "mail-provider-proxy",
-        r"E?-?Mail ?(?:Image ?)?Proxy|RamblerMail|mail\.ukr\.net proxy|secureurl\.fwdcdn\.com"
-        r"|\bQQMail\b|NaverMail|YandexMail|Mail\.Ru[ _-]?(?:Image|Link|Proxy)|(?:GMX|WEB\.DE|1und1) ?(?:Image|Link)",
+        r"E?-?Mail ?(?:Image ?)?Proxy|RamblerMail|mail\.ukr\.net proxy|secureurl\.fwdcdn\.com|\bQQMail\b"
+        r"|NaverMail|YandexMail|Mail\.Ru[ _-]?(?:Image|Link|Proxy)|(?:GMX|WEB\.DE|1und1) ?(?:Image|Link)",
     ),
     # Sending platforms' own link checkers: Mailchimp "(compatible; MailChimp; +https://mailchimp.com/)",
     # HubSpot ("HubSpot Links Crawler", "HubSpot Single Page link check", "HubSpot Crawler",
@@ -218,7 +227,11 @@ _EARLY_BOT_RULES: tuple[Rule, ...] = (
     # webmasters/crawler), Snap's ad checker "SnapchatAds", SEOZoom's "ZoomBot (Linkbot …)".
     _early("linespider", r"Linespider", Fetcher.SEARCH_CRAWLER),
     _early("tiktokspider", r"TikTokSpider", Fetcher.SEARCH_CRAWLER),
-    _early("meta-crawlers", r"meta-external(?:agent|fetcher|ads)|meta-webindexer|facebookcatalog|\bFacebookBot\b", Fetcher.AI_CRAWLER),
+    _early(
+        "meta-crawlers",
+        r"meta-external(?:agent|fetcher|ads)|meta-webindexer|facebookcatalog|\bFacebookBot\b",
+        Fetcher.AI_CRAWLER,
+    ),
     _early("snapchat-ads", r"SnapchatAds", Fetcher.CRAWLER),
     _early("seozoom", r"seozoom|ZoomBot \(Linkbot", Fetcher.SEO_CRAWLER),
     _early("bluesky-crawlers", r"bluesky-domain-status-classifier", Fetcher.CRAWLER),
@@ -232,9 +245,10 @@ _EARLY_BOT_RULES: tuple[Rule, ...] = (
     _early(
         "ai-crawlers",
         r"GPTBot|ChatGPT-User|OAI-SearchBot|ClaudeBot|Claude-(?:User|SearchBot|Web)|anthropic-ai"
-        r"|Perplexity(?:Bot|-User|User)|Amazonbot|DuckAssistBot|Bytespider|Google-Extended|Google-CloudVertexBot"
-        r"|Google-NotebookLM|Google-Agent|\bCCBot\b|cohere-ai|MistralAI-User|\bYouBot\b|Diffbot|Timpibot"
-        r"|ImagesiftBot|PetalBot|AI2Bot|Ai2Bot|\bomgili|Kangaroo Bot|PanguBot|\bGrok\b|xAI-",
+        r"|Perplexity(?:Bot|-User|User)|Amazonbot|DuckAssistBot|Bytespider|Google-Extended"
+        r"|Google-CloudVertexBot|Google-NotebookLM|Google-Agent|\bCCBot\b|cohere-ai|MistralAI-User"
+        r"|\bYouBot\b|Diffbot|Timpibot|ImagesiftBot|PetalBot|AI2Bot|Ai2Bot|\bomgili|Kangaroo Bot|PanguBot"
+        r"|\bGrok\b|xAI-",
         Fetcher.AI_CRAWLER,
     ),
 )
@@ -300,8 +314,8 @@ _PREVIEW_RULES: tuple[Rule, ...] = (
     # (https://instance)"), GoToSocial ("gotosocial (+https://instance) gtsfetcher"), Friendica.
     _preview(
         "fediverse-preview",
-        r"\A(?:Pleroma|Akkoma) \d\S*; https?://|\A(?:Misskey|Sharkey|Firefish|Iceshrimp|Calckey)/\S+ \(https?://"
-        r"|\Agotosocial\b|\AFriendica '",
+        r"\A(?:Pleroma|Akkoma) \d\S*; https?://|\A(?:Misskey|Sharkey|Firefish|Iceshrimp"
+        r"|Calckey)/\S+ \(https?://|\Agotosocial\b|\AFriendica '",
         "mastodon",
     ),
     # Google Messages (SMS/RCS): "Mozilla/5.0 Google-PageRenderer Google
@@ -359,15 +373,15 @@ _BOT_RULES: tuple[Rule, ...] = (
         "search-crawlers",
         r"Googlebot|Google-InspectionTool|GoogleOther|AdsBot-Google|Mediapartners-Google|Storebot-Google"
         r"|bingbot|BingPreview|adidxbot|msnbot|YandexBot|YandexImages|YandexMobileBot|Baiduspider"
-        r"|DuckDuckBot|DuckDuckGo-Favicons-Bot|\bYeti/|SeznamBot|Sogou \S*spider|Yahoo! Slurp|Y!J-|Mail\.RU_Bot"
-        r"|Qwantify|Qwantbot|coccocbot|Exabot|OrangeBot|NaverBot|Daumoa|\bMojeekBot",
+        r"|DuckDuckBot|DuckDuckGo-Favicons-Bot|\bYeti/|SeznamBot|Sogou \S*spider|Yahoo! Slurp|Y!J-"
+        r"|Mail\.RU_Bot|Qwantify|Qwantbot|coccocbot|Exabot|OrangeBot|NaverBot|Daumoa|\bMojeekBot",
         Fetcher.SEARCH_CRAWLER,
     ),
     # SEO tools: Ahrefs, Semrush, Majestic, Moz, Screaming Frog, BLEXBot, DataForSeo, Serpstat.
     _bot(
         "seo-crawlers",
-        r"AhrefsBot|AhrefsSiteAudit|SemrushBot|SiteAuditBot|MJ12bot|DotBot|rogerbot|Screaming Frog"
-        r"|BLEXBot|DataForSeoBot|serpstatbot|Barkrowler|SEOkicks|Seekport",
+        r"AhrefsBot|AhrefsSiteAudit|SemrushBot|SiteAuditBot|MJ12bot|DotBot|rogerbot|Screaming Frog|BLEXBot"
+        r"|DataForSeoBot|serpstatbot|Barkrowler|SEOkicks|Seekport",
         Fetcher.SEO_CRAWLER,
     ),
     # Uptime monitors (each service's docs): UptimeRobot, Pingdom, StatusCake, Site24x7,
@@ -394,10 +408,10 @@ _BOT_RULES: tuple[Rule, ...] = (
     # Name/1.0…)" with no engine after it (Internet Explorer's "(compatible; MSIE" has one).
     _bot(
         "not-a-browser",
-        r"\A(?!.*(?:AppleWebKit|KHTML|Gecko|Chrome/|Safari/|Presto|Trident|MSIE|Opera|UCWEB|UC ?Browser|NetFront"
-        r"|Obigo|MIDP|BlackBerry|Nokia|SAMSUNG|SonyEricsson|HbbTV|SmartTV|Roku|OpenHarmony|HarmonyOS|hmos"
-        r"|OPR/|Dillo|IBrowse|Lynx|w3m|\bLinks\b|\bWAP\b|DoCoMo|UP\.Browser|Jasmine|Dorado|Browser))"
-        r"(?:(?!Mozilla/)|Mozilla/\d\.\d \(compatible[;)])",
+        r"\A(?!.*(?:AppleWebKit|KHTML|Gecko|Chrome/|Safari/|Presto|Trident|MSIE|Opera|UCWEB|UC ?Browser"
+        r"|NetFront|Obigo|MIDP|BlackBerry|Nokia|SAMSUNG|SonyEricsson|HbbTV|SmartTV|Roku|OpenHarmony"
+        r"|HarmonyOS|hmos|OPR/|Dillo|IBrowse|Lynx|w3m|\bLinks\b|\bWAP\b|DoCoMo|UP\.Browser|Jasmine|Dorado"
+        r"|Browser))(?:(?!Mozilla/)|Mozilla/\d\.\d \(compatible[;)])",
         Fetcher.SCRIPT,
     ),
 )
@@ -578,7 +592,9 @@ def validate_rules(rules: tuple[Rule, ...]) -> None:
 validate_rules(RULES)
 
 
-_FETCHER_BY_RULE: Final[dict[str, Fetcher]] = {rule.name: rule.fetcher for rule in RULES if rule.kind == "bot"}
+_FETCHER_BY_RULE: Final[dict[str, Fetcher]] = {
+    rule.name: rule.fetcher for rule in RULES if rule.kind == "bot"
+}
 
 
 def fetcher_of(verdict: object) -> Fetcher:
@@ -596,6 +612,8 @@ def fetcher_of(verdict: object) -> Fetcher:
         return Fetcher.PROBE
     if evidence == "scanner-signals":
         found = find_channel(str(getattr(verdict, "channel", "")))
-        return Fetcher.EMAIL_SCANNER if found is not None and found.group.value == "email" else Fetcher.SCANNER
+        return (
+            Fetcher.EMAIL_SCANNER if found is not None and found.group.value == "email" else Fetcher.SCANNER
+        )
     rule = getattr(verdict, "rule", None)
     return _FETCHER_BY_RULE.get(rule, Fetcher.CRAWLER) if isinstance(rule, str) else Fetcher.CRAWLER
