@@ -102,7 +102,7 @@ class RollupDelta:
         return cls(Counter(), Counter(), Counter(), Counter(), Counter())
 
     def add(self, visit: Visit, tz: ZoneInfo, sign: int = 1, *, with_fetcher: bool = True) -> None:
-        """Count (or, with sign -1, uncount) one visit; without the fetcher dimension when it never had one."""
+        """Count (or, with sign -1, uncount) one visit; `with_fetcher` False: it never had that dimension."""
         kind = visit.kind.value
         hour = visit.at.replace(minute=0, second=0, microsecond=0)
         day = visit.at.astimezone(tz).date()
