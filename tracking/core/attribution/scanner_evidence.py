@@ -21,9 +21,11 @@ from __future__ import annotations
 import bisect
 import ipaddress
 import re
+import socket
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 #: Signal name -> weight. Names are short: they are stored joined by "+" in the
@@ -57,8 +59,12 @@ class HeaderFacts:
     secure: bool = False  # the browser reached Lantern over HTTPS (hints and metadata need it)
 
 
+@lru_cache(maxsize=8192)
 def header_signals(user_agent: str, facts: HeaderFacts) -> frozenset[str]:
-    """Headers a real browser of this user agent's family and version would have sent, but did not."""
+    """Headers a real browser of this user agent's family and version would have sent, but did not.
+
+    Cached: the same few thousand user agents and header sets repeat millions of times.
+    """
     chromium = _CHROMIUM.search(user_agent)
     firefox = _FIREFOX.search(user_agent)
     safari = _SAFARI.search(user_agent)
@@ -158,19 +164,32 @@ class AddressRanges:
 
     def lookup(self, ip: str) -> tuple[str, str] | None:
         """(category, provider) of the range holding this address, or None."""
-        try:
-            address = ipaddress.ip_address(ip)
-        except ValueError:
+        parsed = _address_value(ip)
+        if parsed is None:
             return None
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
-        value = int(address)
+        version, value = parsed
         for category, versions in self._tables:
-            starts, rows = versions.get(address.version, ([], []))
+            starts, rows = versions.get(version, ([], []))
             index = bisect.bisect_right(starts, value) - 1
             if index >= 0 and rows[index][0] <= value <= rows[index][1]:
                 return category, rows[index][2]
         return None
+
+
+def _address_value(ip: str) -> tuple[int, int] | None:
+    """(IP version, integer value) of an address; IPv4-mapped IPv6 counts as IPv4.
+
+    inet_pton is several times faster than the ipaddress module on the hot path.
+    """
+    try:
+        if ":" not in ip:
+            return 4, int.from_bytes(socket.inet_pton(socket.AF_INET, ip))
+        value = int.from_bytes(socket.inet_pton(socket.AF_INET6, ip.split("%", 1)[0]))
+    except (OSError, ValueError):
+        return None
+    if value >> 32 == 0xFFFF:
+        return 4, value & 0xFFFFFFFF
+    return 6, value
 
 
 def _merge(rows: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
