@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from tracking.core.attribution.fetchers import FETCHER_LABELS
 from tracking.core.channels import find_channel
 from tracking.core.errors import LinkNotFound, NotFound
 from tracking.core.questions.model import Answer, GroupBy, Interpretation, Metric, Row
@@ -149,6 +150,8 @@ class StatsService:
     async def _labels(self, group: GroupBy, keys: list[str]) -> dict[str, str]:
         if group is GroupBy.CHANNEL:
             return {k: (c.label if (c := find_channel(k)) else k) for k in keys}
+        if group is GroupBy.FETCHER:
+            return {k: FETCHER_LABELS.get(k, k) for k in keys}
         if group is GroupBy.LINK:
             targets = await self._reader.link_labels(keys)
             return {k: f"/{k} → {_short_target(t)}" for k, t in targets.items()}

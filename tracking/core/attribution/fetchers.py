@@ -26,3 +26,20 @@ class Fetcher(StrEnum):
     HEADLESS = "headless-browser"
     PROBE = "probe"  # HEAD requests: link checkers and unfurl probes
     CRAWLER = "crawler"  # every other crawler
+
+
+#: What a person reads for each fetcher kind (stats breakdowns, the dashboard).
+FETCHER_LABELS: dict[str, str] = {
+    Fetcher.PERSON: "People (clicks)",
+    Fetcher.LINK_PREVIEW: "Link previews",
+    Fetcher.EMAIL_SCANNER: "Email scanners",
+    Fetcher.SCANNER: "Browser-like scanners",
+    Fetcher.SEARCH_CRAWLER: "Search crawlers",
+    Fetcher.AI_CRAWLER: "AI crawlers",
+    Fetcher.SEO_CRAWLER: "SEO crawlers",
+    Fetcher.MONITORING: "Monitoring",
+    Fetcher.SCRIPT: "Scripts",
+    Fetcher.HEADLESS: "Headless browsers",
+    Fetcher.PROBE: "HEAD probes",
+    Fetcher.CRAWLER: "Other crawlers",
+}
