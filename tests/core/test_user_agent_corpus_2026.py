@@ -82,3 +82,28 @@ def test_the_figures_the_readme_quotes(classifier: Classifier) -> None:
     )
     assert right == len(CASES)
     assert all(classifier.classify(VisitSignals("GET", ua, "", None)).kind == "click" for ua in ALL_BROWSERS)
+
+
+# Browsers on phones whose model name is a crawler's word (device-detector fixtures): still people.
+PHONES_NAMED_LIKE_CRAWLERS = [
+    "Mozilla/5.0 (Linux; Android 13; Spider 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 "
+    "Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 11; AUPO Zeus 10 Pro) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/122.0.6261.119 Safari/537.36 OPR/81.2.4292.78581",
+    "Mozilla/5.0 (Linux; arm; Android 9; yandexstation_2 Build/PPR1.180610.011; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/118.0.5993.550 Mobile Safari/537.36",
+]
+
+
+@pytest.mark.parametrize("user_agent", PHONES_NAMED_LIKE_CRAWLERS)
+def test_a_phone_named_like_a_crawler_is_a_person(classifier: Classifier, user_agent: str) -> None:
+    assert classifier.classify(VisitSignals("GET", user_agent, "", None)).kind == "click"
+
+
+def test_crawlers_that_hide_in_the_platform_segment_are_still_bots(classifier: Classifier) -> None:
+    for agent in (
+        "Mozilla/5.0 (Linux; Android 8.0; Pixel 2 Build/OPD3.170816.012; Storebot-Google/1.0) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Chrome/81.0.4044.138 Mobile Safari/537.36",
+        "Mozilla/5.0 (compatible; Linux x86_64; Mail.RU_Bot/2.0; +http://go.mail.ru/help/robots)",
+    ):
+        assert classifier.classify(VisitSignals("GET", agent, "", None)).kind == "bot"

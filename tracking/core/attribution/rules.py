@@ -72,6 +72,42 @@ class HostPattern:
         return self.host_regex is not None and self.host_regex.fullmatch(host) is not None
 
 
+_DEVICE_SEGMENT = re.compile(r"Mozilla/5\.0 \(([^()]*)\)")
+
+
+def _only_in_device_segment(user_agent: str, match: str) -> bool:
+    """True when the crawler word is only an Android device's model name ("Android 13; Spider 8")."""
+    found = _DEVICE_SEGMENT.match(user_agent)
+    if found is None or not match or "Android" not in found.group(1):
+        return False
+    segment, rest = found.group(1), user_agent[found.end() :]
+    if (
+        any(sign in segment.lower() for sign in ("compatible", "http", "+", "@", "bot"))
+        or "bot" in match.lower()
+    ):
+        return False
+    position = segment.find(match)
+    named_like_a_crawler = segment[position + len(match) : position + len(match) + 1] == "/"
+    return position >= 0 and not named_like_a_crawler and match not in rest and "AppleWebKit" in rest
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideDeviceModel:
+    """A pattern matched everywhere but an Android browser's device segment (phones are named
+    "Spider 8" or "Monitor X"; crawlers put their name elsewhere)."""
+
+    pattern: re.Pattern[str]
+
+    def search(self, string: str, /) -> object | None:
+        """Search the user agent with the device model blanked out."""
+        found = _DEVICE_SEGMENT.match(string)
+        if found is not None and "Android" in found.group(1):
+            segment = found.group(1).lower()
+            if not any(sign in segment for sign in ("compatible", "http", "+", "@")):
+                string = string[found.end() :]
+        return self.pattern.search(string)
+
+
 class CrawlerLibrary:
     """The generic crawler check, delegated to the maintained ``crawlerdetect`` list.
 
@@ -86,8 +122,15 @@ class CrawlerLibrary:
         self._detector = CrawlerDetect()
 
     def search(self, string: str, /) -> bool | None:
-        """Return True for a known crawler, None otherwise (regex-like contract)."""
-        return True if self._detector.is_crawler(string) else None
+        """Return True for a known crawler, None otherwise (regex-like contract).
+
+        A word the library knows that appears only in a browser's device segment
+        ("Android 13; Spider 8", "AUPO Zeus 10 Pro", "yandexstation_2") names a phone
+        or a speaker, not a crawler: a false bot would lose a real click for good.
+        """
+        if not self._detector.is_crawler(string):
+            return None
+        return None if _only_in_device_segment(string, self._detector.getMatches() or "") else True
 
     def __repr__(self) -> str:
         return "CrawlerLibrary(crawlerdetect)"
@@ -395,10 +438,17 @@ _BOT_RULES: tuple[Rule, ...] = (
     Rule("crawler-library", "bot", CrawlerLibrary(), "bot", "", Fetcher.CRAWLER),
     # Words only machines put in a user agent ("SecurityScanner/1.0", "DomainProbe", "link
     # checker", "Health Check"): no browser or in-app web view sends them.
-    _bot(
+    Rule(
         "machine-words",
-        r"scanner|\bscan\b|checker|health ?check|crawler|spider|scraper|\bprobe|monitor(?:ing)?\b|\bfetcher"
-        r"|validator|\bresearch|\bsurvey\b|link ?(?:check|expand|resolv)|\bunfurl|lookup\b",
+        "bot",
+        OutsideDeviceModel(
+            _ua(
+                r"scanner|\bscan\b|checker|health ?check|crawler|spider|scraper|\bprobe|monitor(?:ing)?\b"
+                r"|\bfetcher|validator|\bresearch|\bsurvey\b|link ?(?:check|expand|resolv)|\bunfurl|lookup\b",
+            )
+        ),
+        "bot",
+        "",
         Fetcher.CRAWLER,
     ),
     # Not a browser at all: every browser and web view names its engine or device in the
