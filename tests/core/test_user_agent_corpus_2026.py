@@ -102,7 +102,8 @@ def test_a_phone_named_like_a_crawler_is_a_person(classifier: Classifier, user_a
 
 def test_crawlers_that_hide_in_the_platform_segment_are_still_bots(classifier: Classifier) -> None:
     for agent in (
-        "Mozilla/5.0 (Linux; Android 8.0; Pixel 2 Build/OPD3.170816.012; Storebot-Google/1.0) AppleWebKit/537.36 "
+        "Mozilla/5.0 (Linux; Android 8.0; Pixel 2 Build/OPD3.170816.012; Storebot-Google/1.0) "
+        "AppleWebKit/537.36 "
         "(KHTML, like Gecko) Chrome/81.0.4044.138 Mobile Safari/537.36",
         "Mozilla/5.0 (compatible; Linux x86_64; Mail.RU_Bot/2.0; +http://go.mail.ru/help/robots)",
     ):
