@@ -169,3 +169,15 @@ def test_user_agent_rows_and_weak_evidence_win_over_scanner_evidence(classifier:
         VisitSignals("GET", CHROME, "", None, scanner_signals=frozenset({"no-lang", "cloud-net"}))
     )
     assert off.kind is VisitKind.CLICK  # no policy: the evidence is switched off
+
+
+def test_the_question_language_names_bots_and_fetchers() -> None:
+    from datetime import UTC, datetime
+
+    from tracking.core.questions.model import GroupBy, Metric
+    from tracking.core.questions.parser import parse_question
+
+    asked = parse_question("bots by fetcher this week", now=datetime(2026, 12, 1, tzinfo=UTC), tz=UTC)
+    assert (asked.metric, asked.group_by) == (Metric.BOTS, GroupBy.FETCHER)
+    scanners = parse_question("scanners by fetcher", now=datetime(2026, 12, 1, tzinfo=UTC), tz=UTC)
+    assert scanners.metric is Metric.BOTS
