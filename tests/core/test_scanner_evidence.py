@@ -63,9 +63,11 @@ def test_no_combination_without_a_header_signal_makes_a_bot() -> None:
 
 def test_strong_combined_evidence_makes_a_bot_and_weak_does_not() -> None:
     policy = ScannerPolicy()
-    assert policy.decisive({"no-lang", "cloud-net"}) == {"no-lang", "cloud-net"}
+    assert policy.decisive({"no-lang", "cloud-net"}) == frozenset({"no-lang", "cloud-net"})
     assert policy.decisive({"no-lang", "just-sent"}) is None  # 3 < 4
-    assert policy.decisive({"no-ch", "no-fetch-meta", "batch"}) == {"no-ch", "no-fetch-meta", "batch"}
+    assert policy.decisive({"no-ch", "no-fetch-meta", "batch"}) == frozenset(
+        {"no-ch", "no-fetch-meta", "batch"}
+    )
     assert policy.decisive({"no-lang", "cloud-net"}) is not None
     off = ScannerPolicy(enabled=frozenset({"no-lang"}))
     assert off.decisive({"no-lang", "cloud-net"}) is None  # a switched-off signal does not count
@@ -173,11 +175,16 @@ def test_user_agent_rows_and_weak_evidence_win_over_scanner_evidence(classifier:
 
 def test_the_question_language_names_bots_and_fetchers() -> None:
     from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
 
     from tracking.core.questions.model import GroupBy, Metric
     from tracking.core.questions.parser import parse_question
 
-    asked = parse_question("bots by fetcher this week", now=datetime(2026, 12, 1, tzinfo=UTC), tz=UTC)
+    asked = parse_question(
+        "bots by fetcher this week", now=datetime(2026, 12, 1, tzinfo=UTC), tz=ZoneInfo("UTC")
+    )
     assert (asked.metric, asked.group_by) == (Metric.BOTS, GroupBy.FETCHER)
-    scanners = parse_question("scanners by fetcher", now=datetime(2026, 12, 1, tzinfo=UTC), tz=UTC)
+    scanners = parse_question(
+        "scanners by fetcher", now=datetime(2026, 12, 1, tzinfo=UTC), tz=ZoneInfo("UTC")
+    )
     assert scanners.metric is Metric.BOTS

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
+from typing import Protocol
 
-from tracking.core.attribution import RULES_VERSION, Classifier, VisitKind, VisitSignals, describe_device
+from tracking.core.attribution import (
+    RULES_VERSION,
+    Attribution,
+    DeviceInfo,
+    VisitKind,
+    VisitSignals,
+    describe_device,
+)
 from tracking.core.attribution.scanner_evidence import HeaderFacts, ScannerEvidence
 from tracking.core.links import Link
 
@@ -148,20 +156,31 @@ def share_event(link_id: int, channel: str, *, source: str, at: datetime) -> Vis
     )
 
 
+class VisitClassifier(Protocol):
+    """Decides a visit's kind and channel: the attribution `Classifier`, or a benchmark's constant."""
+
+    def classify(self, signals: VisitSignals) -> Attribution: ...
+
+
+DescribeDevice = Callable[[str], DeviceInfo]
+
+
 class VisitBuilder:
     """Builds a Visit from a request and its link, applying attribution and privacy."""
 
     def __init__(
         self,
         *,
-        classifier: Classifier,
+        classifier: VisitClassifier,
         privacy: PrivacyPolicy,
         trusted_proxies: Sequence[Network] = (),
+        devices: DescribeDevice = describe_device,
         scanner_evidence: ScannerEvidence | None = None,
     ) -> None:
         self._classifier = classifier
         self._privacy = privacy
         self._trusted = tuple(trusted_proxies)
+        self._describe_device = devices
         self._scanner = scanner_evidence
 
     def _scanner_signals(self, request: VisitRequest, link: Link, ip: str, at: datetime) -> frozenset[str]:
@@ -187,7 +206,7 @@ class VisitBuilder:
         """Compile the rule and parser regexes now, not on the first visitor's request."""
         sample = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
         self._classifier.classify(VisitSignals("GET", sample, "https://example.com/", None))
-        describe_device(sample)
+        self._describe_device(sample)
 
     def build(
         self,
@@ -210,7 +229,7 @@ class VisitBuilder:
                 scanner_signals=self._scanner_signals(request, link, ip, at),
             )
         )
-        device = describe_device(request.user_agent)
+        device = self._describe_device(request.user_agent)
         private = request.do_not_track
         keep_ip = self._privacy.store_ip and not private
         keep_ua = self._privacy.store_user_agent and not private

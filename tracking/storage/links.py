@@ -95,8 +95,14 @@ class SqlLinkRepository:
             max_clicks=link.max_clicks,
         )
         async with self._sessions() as session:
+            # Imported here: the outbox pulls in the attribution rules, which `lantern shorten`
+            # and `lantern stats` would otherwise load at start for nothing (docs/benchmarks.md).
+            from tracking.storage.outbox import link_created_event
+
             session.add(row)
             try:
+                await session.flush()
+                await session.execute(link_created_event(row))
                 await session.commit()
             except IntegrityError:
                 await session.rollback()
