@@ -464,6 +464,114 @@ def db_upgrade(settings: Settings, revision: str) -> None:
     click.echo(f"database at revision {run(go)}")
 
 
+#: Where `lantern ranges update` reads when no --from is given: the providers' own published files.
+DEFAULT_RANGE_SOURCES = (
+    "https://ip-ranges.amazonaws.com/ip-ranges.json",
+    "https://www.gstatic.com/ipranges/cloud.json",
+)
+
+
+@main.group("ranges")
+def ranges_group() -> None:
+    """Published cloud and mail-provider address ranges (evidence for scanners that look like browsers)."""
+
+
+@ranges_group.command("show")
+@click.pass_obj
+def ranges_show(settings: Settings) -> None:
+    """Which ranges are in use, how old they are, and how many each provider has."""
+    from pathlib import Path
+
+    from tracking.address_ranges import load_ranges
+
+    path = Path(settings.address_ranges_file)
+    try:
+        document = load_ranges(path)
+    except LanternError as error:
+        fail(f"cannot read {path}: {error.message}")
+    where = str(path) if path.is_file() else "the snapshot shipped with Lantern"
+    click.echo(f"{len(document.ranges)} ranges dated {document.date or 'unknown'}, from {where}")
+    click.echo(f"source: {document.source}")
+    for provider, (category, count) in document.by_provider().items():
+        click.echo(f"  {provider:<28} {category:<6} {count}")
+
+
+async def _fetch_source(source: str) -> bytes:
+    """A ranges file from a path or an http(s) URL."""
+    from pathlib import Path
+
+    import aiohttp
+
+    if source.startswith(("http://", "https://")):
+        timeout = aiohttp.ClientTimeout(total=60)
+        try:
+            async with aiohttp.ClientSession(timeout=timeout) as session, session.get(source) as response:
+                if response.status != 200:
+                    raise OSError(f"it answered HTTP {response.status}")
+                return await response.read()
+        except aiohttp.ClientError as error:
+            raise OSError(str(error) or type(error).__name__) from error
+    return await asyncio.to_thread(Path(source).read_bytes)
+
+
+@ranges_group.command("update")
+@click.option(
+    "--from",
+    "sources",
+    multiple=True,
+    help="A file or http(s) URL: Lantern's format, AWS ip-ranges.json, Google's JSON, or one range per line "
+    "(repeatable; default: AWS's and Google Cloud's published files).",
+)
+@click.option("--provider", default="", help="Provider name for sources that do not say (plain lists).")
+@click.option(
+    "--category",
+    type=click.Choice(["cloud", "mail"]),
+    default="cloud",
+    show_default=True,
+    help="What the ranges of a plain list are.",
+)
+@click.pass_obj
+def ranges_update(settings: Settings, sources: tuple[str, ...], provider: str, category: str) -> None:
+    """Refresh the ranges without a release: the providers read replace their old ranges, the rest stay."""
+    from pathlib import Path
+
+    from tracking.address_ranges import (
+        RangesDocument,
+        load_ranges,
+        merge_documents,
+        parse_ranges,
+        write_ranges,
+    )
+
+    path = Path(settings.address_ranges_file)
+    chosen = sources or DEFAULT_RANGE_SOURCES
+
+    async def go() -> list[RangesDocument]:
+        found = []
+        for source in chosen:
+            try:
+                raw = await _fetch_source(source)
+            except (OSError, TimeoutError) as error:
+                fail(f"cannot read {source}: {error or type(error).__name__}")
+            found.append(parse_ranges(raw, provider=provider, category=category))
+        return found
+
+    fresh = run(go)
+    current = load_ranges(path)
+    replaced = {r.provider for doc in fresh for r in doc.ranges}
+    kept = RangesDocument(
+        current.date, current.source, tuple(r for r in current.ranges if r.provider not in replaced)
+    )
+    merged = merge_documents(
+        [kept, *fresh], source="; ".join([*(d.source for d in fresh), "kept: " + current.source])
+    )
+    write_ranges(path, merged)
+    click.echo(
+        f"{len(merged.ranges)} address ranges dated {merged.date} written to {path} "
+        f"(updated: {', '.join(sorted(replaced))}); running trackers reload them within a minute"
+    )
+
+
 def _add_command_modules() -> None:
     """Commands kept in their own modules; each imports what it needs only when it runs."""
     from lantern.cli_api_keys import api_key_list

@@ -26,9 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.dependencies import BOT_DEPENDENCIES, BotDependencies
 from lantern import redaction, request_log
 from lantern.forwarding import build_forwarder
+from tracking.address_ranges import RangesFile
 from tracking.asking import QuestionDesk, chart_processes
 from tracking.capture import PageCapture
 from tracking.core.attribution import Classifier, describe_device
+from tracking.core.attribution.scanner_evidence import ScannerEvidence, ScannerPolicy
 from tracking.core.errors import ConfigError
 from tracking.core.ports import Clock, VisitWriter
 from tracking.core.rate_limits import RateLimiter
@@ -77,9 +79,23 @@ def host_policy(settings: Settings) -> HostPolicy:
     return HostPolicy.build([settings.base_url], settings.denied_domains)
 
 
+def scanner_policy(settings: Settings) -> ScannerPolicy | None:
+    """The scanner-evidence policy from settings, or None when it is switched off."""
+    if not settings.scanner_evidence:
+        return None
+    return ScannerPolicy(
+        enabled=frozenset(settings.scanner_signals),
+        threshold=settings.scanner_threshold,
+        batch_links=settings.scanner_batch_links,
+        batch_seconds=settings.scanner_batch_seconds,
+        preflight_seconds=settings.scanner_preflight_seconds,
+        just_sent_seconds=settings.scanner_just_sent_seconds,
+    )
+
+
 def build_classifier(settings: Settings) -> Classifier:
     """The attribution classifier; referrers from Lantern's own host never count as a channel."""
-    return Classifier(own_hosts=host_policy(settings).own_hosts)
+    return Classifier(own_hosts=host_policy(settings).own_hosts, scanner_policy=scanner_policy(settings))
 
 
 def build_stats(settings: Settings, engine: AsyncEngine, executor: Executor | None = None) -> StatsService:
@@ -268,7 +284,17 @@ async def running_parts(
             max_in_flight=1 if settings.is_sqlite else 2,  # PostgreSQL: overlap the WAL flushes
         )
 
+        policy = scanner_policy(settings)
+        ranges_file = (
+            RangesFile(Path(settings.address_ranges_file), check_every=0) if policy is not None else None
+        )
+        evidence = (
+            ScannerEvidence(policy=policy, ranges=ranges_file.ranges)
+            if policy is not None and ranges_file is not None
+            else None
+        )
         builder = VisitBuilder(
+            scanner_evidence=evidence,
             classifier=classifier if classifier is not None else build_classifier(settings),
             privacy=PrivacyPolicy(
                 store_ip=settings.store_ip,
@@ -294,6 +320,11 @@ async def running_parts(
         await writer.start()
         listener = None
         housekeeping = asyncio.create_task(_housekeeping(engine, visits, clock), name="housekeeping")
+        ranges_refresh = (
+            asyncio.create_task(_refresh_ranges(ranges_file, evidence), name="address-ranges")
+            if ranges_file is not None and evidence is not None
+            else None
+        )
         if engine.dialect.name == "postgresql":
             await ensure_partitions(engine, clock())
             listener = LinkChangeListener(settings.database_url, cache.forget)
@@ -343,12 +374,24 @@ async def running_parts(
             if listener is not None:
                 await listener.stop()
             housekeeping.cancel()
-            await asyncio.gather(housekeeping, return_exceptions=True)
+            if ranges_refresh is not None:
+                ranges_refresh.cancel()
+            await asyncio.gather(
+                housekeeping, *([ranges_refresh] if ranges_refresh else []), return_exceptions=True
+            )
             log.info(
                 "visit writer stopped after %d visits in %d batches",
                 committer.items_written,
                 committer.batches_written,
             )
+
+
+async def _refresh_ranges(ranges_file: RangesFile, evidence: ScannerEvidence, every: float = 60.0) -> None:
+    """Pick up a file `lantern ranges update` wrote, without a restart."""
+    while True:
+        await asyncio.sleep(every)
+        if await asyncio.to_thread(ranges_file.refresh):
+            evidence.ranges = ranges_file.ranges
 
 
 def access_log_options(settings: Settings) -> dict[str, Any]:

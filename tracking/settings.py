@@ -106,6 +106,34 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(
         None, description="When set, GET /metrics needs `Authorization: Bearer <token>`."
     )
+    scanner_evidence: bool = Field(
+        True, description="Read scanners that pretend to be browsers by evidence beyond the user agent."
+    )
+    scanner_signals: CommaList = Field(
+        ("no-lang", "no-ch", "no-fetch-meta", "mail-net", "cloud-net", "preflight", "batch", "just-sent"),
+        description="Comma-separated scanner signals switched on (docs/attribution.md lists them).",
+    )
+    scanner_threshold: int = Field(
+        4,
+        ge=2,
+        description="Weight of scanner signals that makes a visit a bot (one must be a header signal).",
+    )
+    scanner_batch_links: int = Field(
+        3,
+        ge=2,
+        description="Different links fetched from one network within the batch window that count as a batch.",
+    )
+    scanner_batch_seconds: float = Field(10.0, gt=0, description="The batch window, in seconds.")
+    scanner_preflight_seconds: float = Field(
+        30.0, gt=0, description="How long a HEAD or OPTIONS is remembered before the GET of the same link."
+    )
+    scanner_just_sent_seconds: float = Field(
+        60.0, ge=0, description="A fetch this soon after the link was created counts as a scanner signal."
+    )
+    address_ranges_file: str = Field(
+        "./lantern-address-ranges.json",
+        description="Cloud and mail-provider ranges (`lantern ranges update`); shipped snapshot until then.",
+    )
     collect_rate_per_minute: int = Field(
         60, ge=0, description="Page-tag beacons a minute per site and client network; 0 turns the limit off."
     )
@@ -274,6 +302,7 @@ class Settings(BaseSettings):
         "slack_allowed_teams",
         "telegram_allowed_users",
         "telegram_allowed_chats",
+        "scanner_signals",
         mode="before",
     )
     @classmethod
@@ -286,6 +315,16 @@ class Settings(BaseSettings):
         for item in value:
             if not item.removeprefix("-").isdigit():
                 raise ValueError(f"Telegram ids are numbers, not {item!r}")
+        return value
+
+    @field_validator("scanner_signals")
+    @classmethod
+    def _known_signals(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from tracking.core.attribution.scanner_evidence import SIGNALS
+
+        for item in value:
+            if item not in SIGNALS:
+                raise ValueError(f"unknown scanner signal {item!r}; use some of: {', '.join(SIGNALS)}")
         return value
 
     @field_validator("trusted_proxies")

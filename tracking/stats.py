@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from tracking.core.attribution.fetchers import FETCHER_LABELS
 from tracking.core.channels import find_channel
 from tracking.core.errors import LinkNotFound, NotFound
 from tracking.core.ports import LinkLookup, StatsReader
@@ -30,11 +31,12 @@ _KINDS: dict[Metric, tuple[str, ...] | None] = {
     Metric.VISITS: None,
     Metric.UNIQUE_VISITORS: ("click",),
     Metric.LINKS: None,
+    Metric.BOTS: ("bot",),
 }
 _GROUP_KEYS = {
     GroupBy.CHANNEL: "channel", GroupBy.CAMPAIGN: "campaign", GroupBy.LINK: "link",
     GroupBy.SHARER: "sharer", GroupBy.COUNTRY: "country", GroupBy.DEVICE: "device",
-    GroupBy.BROWSER: "browser",
+    GroupBy.BROWSER: "browser", GroupBy.FETCHER: "fetcher",
 }  # fmt: skip
 UNIQUE_NOTE = (
     "unique visitors are counted per day (the visitor hash's salt changes daily), "
@@ -168,6 +170,8 @@ class StatsService:
     async def _labels(self, group: GroupBy, keys: list[str]) -> dict[str, str]:
         if group is GroupBy.CHANNEL:
             return {k: (c.label if (c := find_channel(k)) else k) for k in keys}
+        if group is GroupBy.FETCHER:
+            return {k: FETCHER_LABELS.get(k, k) for k in keys}
         if group is GroupBy.LINK:
             targets = await self._reader.link_labels(keys)
             return {k: f"/{k} → {_short_target(t)}" for k, t in targets.items()}

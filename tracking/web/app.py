@@ -51,6 +51,10 @@ def visit_request(request: web.Request, country_header: str) -> VisitRequest:
         forwarded_for=_header(request, "X-Forwarded-For"),
         do_not_track=headers.get("DNT") == "1" or headers.get("Sec-GPC") == "1",
         country=_header(request, country_header) if country_header else "",
+        accept_language="Accept-Language" in headers,
+        client_hints="Sec-CH-UA" in headers,
+        fetch_metadata="Sec-Fetch-Mode" in headers,
+        secure=request.secure or headers.get("X-Forwarded-Proto", "").lower() == "https",
     )
 
 
@@ -85,6 +89,15 @@ async def redirect(request: web.Request) -> web.Response:
         return response
     metrics.answered(outcome.status)
     return _response(outcome, request.method)
+
+
+async def preflight(request: web.Request) -> web.Response:
+    """OPTIONS /{slug}: answered without a visit; scanners that ask first are remembered."""
+    known = await request.app[TRACKER].preflight(
+        request.match_info["slug"], visit_request(request, request.app[COUNTRY_HEADER])
+    )
+    headers = {"Allow": "GET, HEAD, OPTIONS", "Cache-Control": NO_STORE}
+    return web.Response(status=204 if known else 404, headers=headers)
 
 
 async def metrics_text(request: web.Request) -> web.Response:
@@ -126,3 +139,4 @@ def add_tracker_routes(app: web.Application) -> None:
     app.router.add_get("/metrics", metrics_text)
     app.router.add_get("/", home)
     app.router.add_get("/{slug}", redirect)
+    app.router.add_route("OPTIONS", "/{slug}", preflight)

@@ -53,6 +53,7 @@ _METRIC_NOUNS: dict[str, Metric] = {
     "uniques": Metric.UNIQUE_VISITORS, "people": Metric.UNIQUE_VISITORS,
     "users": Metric.UNIQUE_VISITORS,
     "links": Metric.LINKS,
+    "bots": Metric.BOTS, "scanners": Metric.BOTS,
 }  # fmt: skip
 #: Verbs name a metric only weakly: "how many people clicked" counts people.
 _METRIC_VERBS: dict[str, Metric] = {
@@ -84,6 +85,7 @@ _DIMENSIONS: dict[str, GroupBy] = {
     "country": GroupBy.COUNTRY, "countries": GroupBy.COUNTRY,
     "device": GroupBy.DEVICE, "devices": GroupBy.DEVICE,
     "browser": GroupBy.BROWSER, "browsers": GroupBy.BROWSER,
+    "fetcher": GroupBy.FETCHER, "fetchers": GroupBy.FETCHER,
 }  # fmt: skip
 _ADVERBS: dict[str, GroupBy] = {
     "hourly": GroupBy.HOUR,
