@@ -410,5 +410,15 @@ def db_upgrade(settings: Settings, revision: str) -> None:
     click.echo(f"database at revision {run(go)}")
 
 
+def _add_dashboard_commands() -> None:
+    """`lantern user` and `lantern share` live in their own module."""
+    from lantern.cli_dashboard import share, user
+
+    main.add_command(user)
+    main.add_command(share)
+
+
+_add_dashboard_commands()
+
 if __name__ == "__main__":
     main()

@@ -30,7 +30,7 @@ _KINDS: dict[Metric, tuple[str, ...] | None] = {
 _GROUP_KEYS = {
     GroupBy.CHANNEL: "channel", GroupBy.CAMPAIGN: "campaign", GroupBy.LINK: "link",
     GroupBy.SHARER: "sharer", GroupBy.COUNTRY: "country", GroupBy.DEVICE: "device",
-    GroupBy.BROWSER: "browser",
+    GroupBy.BROWSER: "browser", GroupBy.EVIDENCE: "evidence",
 }  # fmt: skip
 UNIQUE_NOTE = (
     "unique visitors are counted per day (the visitor hash's salt changes daily), "

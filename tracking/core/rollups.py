@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from tracking.core.visits import Visit
 
 #: Breakdowns kept per day beside the plain counters (not per hour: nobody asks "by browser by hour").
-DIMENSIONS = ("country", "device", "browser")
+DIMENSIONS = ("country", "device", "browser", "evidence")
 UNKNOWN = ""
 
 
@@ -116,7 +116,7 @@ def rollup_delta(visits: Iterable[Visit], tz: ZoneInfo) -> RollupDelta:
     they are counted by what distinguishes them first and expanded into the
     seven counters once per distinct kind of visit, not once per visit.
     """
-    alike: Counter[tuple[datetime, date, int, str, str, str, str, str]] = Counter(
+    alike: Counter[tuple[datetime, date, int, str, str, str, str, str, str]] = Counter(
         (
             visit.at.replace(minute=0, second=0, microsecond=0),
             visit.at.astimezone(tz).date(),  # per visit: zones with half-hour offsets split UTC hours
@@ -126,15 +126,17 @@ def rollup_delta(visits: Iterable[Visit], tz: ZoneInfo) -> RollupDelta:
             visit.country or UNKNOWN,
             visit.device or UNKNOWN,
             visit.browser or UNKNOWN,
+            visit.evidence,
         )
         for visit in visits
     )
     delta = RollupDelta.empty()
-    for (hour, day, link_id, kind, channel, country, device, browser), count in alike.items():
+    for (hour, day, link_id, kind, channel, country, device, browser, evidence), count in alike.items():
         delta.hourly[HourKey(hour, link_id, kind, channel)] += count
         delta.daily[DayKey(day, link_id, kind, channel)] += count
         delta.totals[TotalKey(day, kind, channel)] += count
         delta.link_days[LinkDayKey(day, link_id, kind)] += count
-        for dimension, value in (("country", country), ("device", device), ("browser", browser)):
+        dimensions = (("country", country), ("device", device), ("browser", browser), ("evidence", evidence))
+        for dimension, value in dimensions:
             delta.dims[DimKey(day, link_id, kind, channel, dimension, value)] += count
     return delta

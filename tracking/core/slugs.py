@@ -39,6 +39,7 @@ RESERVED = frozenset(
         "new",
         "links",
         "stats",
+        "dashboard",  # the web dashboard, its shares (/dashboard/s/…) and sign-in links
     }
 )
 

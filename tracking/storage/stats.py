@@ -36,7 +36,7 @@ _LINK_DAYS: Table = RollupDailyLinkRow.__table__  # type: ignore[attr-defined]
 
 #: Groupings answered from the links table (through a join), and the column each reads.
 _LINK_GROUPS = {"campaign": _LINKS.c.campaign, "link": _LINKS.c.slug, "sharer": _SHARERS.c.handle}
-DIMENSION_GROUPS = ("country", "device", "browser")
+DIMENSION_GROUPS = ("country", "device", "browser", "evidence")
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ class GroupBy(StrEnum):
     COUNTRY = "country"
     DEVICE = "device"
     BROWSER = "browser"
+    EVIDENCE = "evidence"  # which signal attributed each visit (the dashboard's panel)
 
     @property
     def is_time(self) -> bool:

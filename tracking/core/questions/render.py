@@ -41,6 +41,7 @@ _GROUP_PLURALS: dict[GroupBy, str] = {
     GroupBy.COUNTRY: "countries",
     GroupBy.DEVICE: "devices",
     GroupBy.BROWSER: "browsers",
+    GroupBy.EVIDENCE: "kinds of evidence",
 }
 
 #: Characters that reorder text (Trojan-source style) and would garble a table or a headline.
