@@ -40,6 +40,7 @@ from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
 from tracking.web import api
 from tracking.web import app as tracker_web
+from tracking.web.dashboard.setup import add_dashboard
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +259,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     app.cleanup_ctx.append(lifetime)
     api.add_api_routes(app)
     install_bots(app, settings)
+    add_dashboard(app, settings)
     tracker_web.add_tracker_routes(app)
 
     return app

@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     not_found_burst: int = Field(
         30, ge=1, description="Unknown-link answers per client network at once before the rate applies."
     )
+    session_secret: SecretStr | None = Field(
+        None, description="Secret that encrypts dashboard session cookies; unset: a 0600 key file is used."
+    )
+    session_key_file: str = Field(
+        "./lantern-session.key",
+        description="Where the dashboard's cookie key is kept (made 0600 on first start) without a secret.",
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     workers: int = Field(1, ge=1, le=64, description="Processes `lantern serve` runs, sharing the port.")
     worker_index: int = Field(

@@ -1,0 +1,227 @@
+"""The numbers of one dashboard page, read through the stats service (roll-ups, never raw visits).
+
+One page asks about a dozen small questions at once (headline, series and
+panels); they run concurrently and each reads the smallest roll-up that
+answers it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from tracking.core.channels import CHANNELS, DARK_SOCIAL, Group, channels_in, find_channel
+from tracking.core.errors import NotFound
+from tracking.core.questions.model import Answer, GroupBy, Metric, Row
+from tracking.stats import StatsService
+from tracking.web.dashboard.scope import Scope
+
+TOP_ROWS = 10
+#: Evidence a click can have, strongest first (the attribution panel always lists all of them).
+CLICK_EVIDENCE = ("in-app-browser", "referrer", "recent-preview", "link-tag", "none")
+_GROUP_OF = {channel.name: channel.group for channel in CHANNELS}
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One headline number and the same number over the previous period."""
+
+    key: str  # clicks, shares, visitors, dark
+    value: float
+    previous: float
+    is_share: bool = False  # a fraction (dark-social share), compared in percentage points
+
+    @property
+    def change(self) -> float | None:
+        """Relative change (0.25 = +25 %), or the difference for shares; None when undefined."""
+        if self.is_share:
+            return self.value - self.previous
+        if self.previous == 0:
+            return None
+        return (self.value - self.previous) / self.previous
+
+
+@dataclass(frozen=True, slots=True)
+class PanelRow:
+    """One row of a panel; `filter` is the (parameter, value) clicking it adds, if it can filter."""
+
+    key: str
+    label: str
+    value: int
+    share: float
+    filter: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelGroup:
+    """A channel group's total and its channels' rows."""
+
+    group: Group
+    value: int
+    share: float
+    rows: tuple[PanelRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """Clicks and share events per time bucket; `grain` is hour, day, week or month."""
+
+    grain: GroupBy
+    keys: tuple[str, ...]
+    clicks: tuple[int, ...]
+    shares: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """Everything one page shows."""
+
+    scope: Scope
+    figures: tuple[Figure, ...]
+    series: Series
+    channel_groups: tuple[ChannelGroup, ...]
+    panels: dict[str, tuple[PanelRow, ...]]
+    question: Answer | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def series_grain(scope: Scope) -> GroupBy:
+    """Hours for a day or two, days up to a quarter, then weeks, then months."""
+    if scope.days <= 2:
+        return GroupBy.HOUR
+    if scope.days <= 93:
+        return GroupBy.DAY
+    if scope.days <= 800:
+        return GroupBy.WEEK
+    return GroupBy.MONTH
+
+
+def _rows(rows: tuple[Row, ...], total: int, param: str | None) -> tuple[PanelRow, ...]:
+    denominator = total or 1
+    return tuple(
+        PanelRow(
+            row.key, row.label, row.value, row.value / denominator, (param, row.key) if param and row.key else None
+        )
+        for row in rows
+        if row.value > 0
+    )
+
+
+def _channel_groups(answer: Answer) -> tuple[ChannelGroup, ...]:
+    total = answer.total or 1
+    by_group: dict[Group, list[Row]] = {}
+    for row in answer.rows:
+        by_group.setdefault(_GROUP_OF.get(row.key, Group.WEB), []).append(row)
+    groups = [
+        ChannelGroup(
+            group=group,
+            value=sum(row.value for row in rows),
+            share=sum(row.value for row in rows) / total,
+            rows=_rows(tuple(rows), answer.total, "channel"),
+        )
+        for group, rows in by_group.items()
+    ]
+    groups.sort(key=lambda g: (-g.value, g.group.value))
+    return tuple(group for group in groups if group.value > 0)
+
+
+def _evidence(answer: Answer) -> tuple[PanelRow, ...]:
+    found = {row.key: row.value for row in answer.rows}
+    keys = [*CLICK_EVIDENCE, *(k for k in found if k not in CLICK_EVIDENCE and found[k] > 0)]
+    total = sum(max(found.get(k, 0), 0) for k in keys) or 1
+    return tuple(PanelRow(k, k, max(found.get(k, 0), 0), max(found.get(k, 0), 0) / total) for k in keys)
+
+
+def dark_channels(scope: Scope) -> tuple[str, ...]:
+    """The dark-social channels the scope allows."""
+    dark = channels_in(DARK_SOCIAL)
+    return dark if scope.channels is None else tuple(c for c in dark if c in scope.channels)
+
+
+class DashboardReader:
+    """Builds a Dashboard from a Scope with one stats service."""
+
+    def __init__(self, stats: StatsService) -> None:
+        self._stats = stats
+
+    async def read(self, scope: Scope, *, now: datetime) -> Dashboard:
+        """Every number of the page; a link or sharer nobody knows raises NotFound."""
+        ask = self._stats.answer
+        grain = series_grain(scope)
+        dark = dark_channels(scope)
+        (
+            clicks,
+            shares,
+            visitors,
+            dark_clicks,
+            click_series,
+            share_series,
+            campaigns,
+            links,
+            sharers,
+            countries,
+            devices,
+            browsers,
+            evidence,
+        ) = await asyncio.gather(
+            ask(scope.interpretation(Metric.CLICKS, GroupBy.CHANNEL), now=now),
+            ask(scope.interpretation(Metric.PREVIEWS, GroupBy.CHANNEL), now=now),
+            ask(scope.interpretation(Metric.UNIQUE_VISITORS), now=now),
+            ask(scope.interpretation(Metric.CLICKS, channels=dark), now=now),
+            ask(scope.interpretation(Metric.CLICKS, grain), now=now),
+            ask(scope.interpretation(Metric.PREVIEWS, grain), now=now),
+            ask(scope.interpretation(Metric.CLICKS, GroupBy.CAMPAIGN, top=TOP_ROWS), now=now),
+            ask(scope.interpretation(Metric.CLICKS, GroupBy.LINK, top=TOP_ROWS), now=now),
+            ask(scope.interpretation(Metric.CLICKS, GroupBy.SHARER, top=TOP_ROWS), now=now),
+            ask(scope.interpretation(Metric.CLICKS, GroupBy.COUNTRY, top=TOP_ROWS), now=now),
+            ask(scope.interpretation(Metric.CLICKS, GroupBy.DEVICE, top=TOP_ROWS), now=now),
+            ask(scope.interpretation(Metric.CLICKS, GroupBy.BROWSER, top=TOP_ROWS), now=now),
+            ask(scope.interpretation(Metric.CLICKS, GroupBy.EVIDENCE), now=now),
+        )
+        if not dark:
+            dark_clicks = replace(dark_clicks, total=0, previous_total=0)
+        figures = (
+            Figure("clicks", clicks.total, clicks.previous_total),
+            Figure("shares", shares.total, shares.previous_total),
+            Figure("visitors", visitors.total, visitors.previous_total),
+            Figure(
+                "dark",
+                dark_clicks.total / clicks.total if clicks.total else 0.0,
+                dark_clicks.previous_total / clicks.previous_total if clicks.previous_total else 0.0,
+                is_share=True,
+            ),
+        )
+        series = Series(
+            grain=grain,
+            keys=tuple(row.key for row in click_series.rows),
+            clicks=tuple(row.value for row in click_series.rows),
+            shares=tuple(row.value for row in share_series.rows),
+        )
+        panels = {
+            "apps": _rows(shares.rows, shares.total, "channel"),
+            "campaigns": _rows(campaigns.rows, clicks.total, "campaign"),
+            "links": _rows(links.rows, clicks.total, "link"),
+            "sharers": _rows(sharers.rows, clicks.total, "sharer"),
+            "countries": _rows(countries.rows, clicks.total, None),
+            "devices": _rows(devices.rows, clicks.total, None),
+            "browsers": _rows(browsers.rows, clicks.total, None),
+            "evidence": _evidence(evidence),
+        }
+        return Dashboard(
+            scope=scope,
+            figures=figures,
+            series=series,
+            channel_groups=_channel_groups(clicks),
+            panels=panels,
+            notes=visitors.notes,
+        )
+
+
+def channel_label(name: str) -> str:
+    """A channel's display name (its own name when unknown)."""
+    found = find_channel(name)
+    return found.label if found else name
+
+
+__all__ = ["Dashboard", "DashboardReader", "NotFound", "channel_label"]
