@@ -31,12 +31,13 @@ class Figure:
     value: float
     previous: float
     is_share: bool = False  # a fraction (dark-social share), compared in percentage points
+    previous_defined: bool = True  # False when the previous period had nothing to take a share of
 
     @property
     def change(self) -> float | None:
         """Relative change (0.25 = +25 %), or the difference for shares; None when undefined."""
         if self.is_share:
-            return self.value - self.previous
+            return self.value - self.previous if self.previous_defined else None
         if self.previous == 0:
             return None
         return (self.value - self.previous) / self.previous
@@ -190,6 +191,7 @@ class DashboardReader:
                 dark_clicks.total / clicks.total if clicks.total else 0.0,
                 dark_clicks.previous_total / clicks.previous_total if clicks.previous_total else 0.0,
                 is_share=True,
+                previous_defined=clicks.previous_total > 0,
             ),
         )
         series = Series(
