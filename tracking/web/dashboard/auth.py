@@ -87,12 +87,12 @@ async def sign_in_form(request: web.Request) -> web.Response:
 async def sign_in(request: web.Request) -> web.Response:
     """POST /dashboard/auth/{token}: use the token once and start a fresh session."""
     page = await page_for(request)
-    await page.check_form()
     guard = request.config_dict[GUARD]
     network = guard.network(request.remote)
     wait = guard.wait(network)
     if wait:
         return _too_many(page, wait)
+    await page.check_form()
     user = await page.accounts.redeem(token=request.match_info["token"][:200])
     if user is None:
         guard.failed(network)

@@ -1,0 +1,119 @@
+"""The dashboard over HTTP: shares, sign-in, CSRF, bad input and export, on the real app."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from html import unescape
+
+from aiohttp import ClientSession, CookieJar
+
+from tests.dashboard.conftest import Site
+
+
+def text_of(html: str) -> str:
+    """Roughly what a reader sees: no scripts, no SVG, no tags."""
+    html = re.sub(r"<script.*?</script>|<svg.*?</svg>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+async def test_shared_url_shows_clicks_and_channels_signed_out(site: Site) -> None:
+    url = await site.share("weekly")
+    async with ClientSession() as client, client.get(url) as answer:
+        assert answer.status == 200
+        page = text_of(await answer.text())
+    assert re.search(r"Clicks 6\b", page)
+    assert re.search(r"WhatsApp 3\b", page) and re.search(r"Telegram 2\b", page)
+    assert re.search(r"Share events 2\b", page)
+    assert "Messaging 5" in page
+
+
+async def test_shared_url_takes_a_question(site: Site) -> None:
+    url = await site.share("messaging")
+    async with ClientSession() as client, client.get(url, params={"q": "clicks from email this week"}) as answer:
+        page = text_of(await answer.text())
+    assert "Understood as: Clicks · channel: email" in page
+    assert re.search(r"Email 1\b", page)
+    assert "WhatsApp" not in page.split("Clicks by channel")[1].split("Share events by app")[0]
+
+
+async def test_french_from_accept_language(site: Site) -> None:
+    url = await site.share("fr")
+    async with ClientSession() as client, client.get(url, headers={"Accept-Language": "fr-FR,fr;q=0.9"}) as answer:
+        page = text_of(await answer.text())
+    assert "Clics par canal" in page and "Partages par application" in page
+    assert re.search(r"WhatsApp 3\b", page)
+
+
+async def test_revoked_share_is_404(site: Site) -> None:
+    url = await site.share("gone")
+    await site.accounts.revoke_share(name="gone")
+    async with ClientSession() as client, client.get(url) as answer:
+        assert answer.status == 404
+        assert "revoked" in await answer.text()
+
+
+async def test_unreadable_question_and_bad_range_are_said_on_the_page(site: Site) -> None:
+    url = await site.share("bad")
+    params = {"q": "zorglub wibble", "period": "custom", "from": "2026-02-30", "to": "yesterday"}
+    async with ClientSession() as client, client.get(url, params=params) as answer:
+        assert answer.status == 200
+        page = text_of(await answer.text())
+    assert "could not be read" in page and "Try:" in page
+    assert "A custom period needs two dates" in page
+    async with ClientSession() as client, client.get(url, params={"channel": "carrier-pigeon"}) as answer:
+        assert "No channel or channel group is called “carrier-pigeon”" in text_of(await answer.text())
+
+
+async def test_dashboard_needs_sign_in(site: Site) -> None:
+    async with ClientSession() as client, client.get(site.url("/dashboard/")) as answer:
+        assert answer.status == 401
+
+
+async def test_sign_in_link_works_once_and_forged_forms_are_refused(site: Site) -> None:
+    link = await site.sign_in_link()
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as client:  # unsafe: cookies of an IP host
+        async with client.get(link) as answer:  # a preview fetcher's GET does not use the token
+            form = await answer.text()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert csrf is not None
+        async with client.post(link, data={"csrf": "forged"}) as answer:
+            assert answer.status == 403
+            assert "could not be accepted" in await answer.text()
+        async with client.post(link, data={"csrf": csrf.group(1)}) as answer:
+            assert answer.status == 200 and "Clicks by channel" in await answer.text()
+        cookie = next(c for c in client.cookie_jar if c.key == "lantern_session")
+        assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as other:
+        async with other.get(link) as answer:
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await answer.text())
+        assert csrf is not None
+        async with other.post(link, data={"csrf": csrf.group(1)}) as answer:
+            assert answer.status == 403  # used already
+
+
+async def test_failed_sign_ins_are_rate_limited(site: Site) -> None:
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as client:
+        statuses = []
+        for attempt in range(8):
+            url = site.url(f"/dashboard/auth/wrong-token-{attempt}")
+            async with client.get(url) as answer:
+                match = re.search(r'name="csrf" value="([^"]+)"', await answer.text())
+            async with client.post(url, data={"csrf": match.group(1) if match else ""}) as answer:
+                statuses.append(answer.status)
+    assert statuses[0] == 403 and 429 in statuses
+
+
+async def test_export_is_a_zip_of_the_panels(site: Site) -> None:
+    url = await site.share("export")
+    async with ClientSession() as client, client.get(url + "/export.zip", params={"channel": "messaging"}) as answer:
+        assert answer.status == 200 and answer.content_type == "application/zip"
+        archive = zipfile.ZipFile(io.BytesIO(await answer.read()))
+    assert {"headline.csv", "channels.csv", "series.csv", "evidence.csv", "apps.csv"} <= set(archive.namelist())
+    assert "clicks,5," in archive.read("headline.csv").decode()
+
+
+async def test_slug_dashboard_is_reserved(site: Site) -> None:
+    async with ClientSession() as client, client.get(site.url("/dashboard"), allow_redirects=False) as answer:
+        assert answer.status == 301 and answer.headers["Location"] == "/dashboard/"
