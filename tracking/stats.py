@@ -84,6 +84,12 @@ class StatsService:
         notes = (UNIQUE_NOTE,) if interpretation.metric is Metric.UNIQUE_VISITORS else ()
         return Answer(interpretation, total, previous_total, rows, notes)
 
+    async def breakdown(self, interpretation: Interpretation, *, now: datetime) -> tuple[Row, ...]:
+        """Only the rows of an answer, without its totals: for a page that shows many at once."""
+        if interpretation.group_by is None:
+            raise ValueError("a breakdown needs a group_by")
+        return await self._rows(interpretation, await self._base_query(interpretation), now)
+
     async def _base_query(self, i: Interpretation) -> Query:
         link_id = None
         if i.link is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,12 +53,14 @@ class Site:
 
 
 async def visit(client: ClientSession, url: str, user_agent: str = BROWSER, **headers: str) -> None:
-    async with client.get(url, headers={"User-Agent": user_agent, **headers}, allow_redirects=False) as answer:
+    async with client.get(
+        url, headers={"User-Agent": user_agent, **headers}, allow_redirects=False
+    ) as answer:
         assert answer.status == 302, await answer.text()
 
 
 @pytest.fixture
-async def site(clean_env: None, sqlite_url: str, aiohttp_server: ServerFactory) -> AsyncIterator[Site]:
+async def site(clean_env: None, sqlite_url: str, aiohttp_server: ServerFactory) -> Site:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     settings = Settings(database_url=sqlite_url, base_url=base, session_secret="dashboard-tests")
@@ -79,4 +80,4 @@ async def site(clean_env: None, sqlite_url: str, aiohttp_server: ServerFactory) 
         await visit(client, f"{base}/{slugs['telegram']}", TELEGRAM_PREVIEW)
         await visit(client, f"{base}/{slugs['telegram']}", Referer="https://web.telegram.org/")
         await visit(client, f"{base}/{slugs['telegram']}")
-    yield Site(server, container, base, slugs)
+    return Site(server, container, base, slugs)

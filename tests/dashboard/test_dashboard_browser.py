@@ -35,7 +35,6 @@ async def browser() -> AsyncIterator[Browser]:
 
 async def shot(page: Page, name: str) -> None:
     if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
 
 

@@ -31,7 +31,10 @@ async def test_shared_url_shows_clicks_and_channels_signed_out(site: Site) -> No
 
 async def test_shared_url_takes_a_question(site: Site) -> None:
     url = await site.share("messaging")
-    async with ClientSession() as client, client.get(url, params={"q": "clicks from email this week"}) as answer:
+    async with (
+        ClientSession() as client,
+        client.get(url, params={"q": "clicks from email this week"}) as answer,
+    ):
         page = text_of(await answer.text())
     assert "Understood as: Clicks · channel: email" in page
     assert re.search(r"Email 1\b", page)
@@ -40,7 +43,10 @@ async def test_shared_url_takes_a_question(site: Site) -> None:
 
 async def test_french_from_accept_language(site: Site) -> None:
     url = await site.share("fr")
-    async with ClientSession() as client, client.get(url, headers={"Accept-Language": "fr-FR,fr;q=0.9"}) as answer:
+    async with (
+        ClientSession() as client,
+        client.get(url, headers={"Accept-Language": "fr-FR,fr;q=0.9"}) as answer,
+    ):
         page = text_of(await answer.text())
     assert "Clics par canal" in page and "Partages par application" in page
     assert re.search(r"WhatsApp 3\b", page)
@@ -107,10 +113,15 @@ async def test_failed_sign_ins_are_rate_limited(site: Site) -> None:
 
 async def test_export_is_a_zip_of_the_panels(site: Site) -> None:
     url = await site.share("export")
-    async with ClientSession() as client, client.get(url + "/export.zip", params={"channel": "messaging"}) as answer:
+    async with (
+        ClientSession() as client,
+        client.get(url + "/export.zip", params={"channel": "messaging"}) as answer,
+    ):
         assert answer.status == 200 and answer.content_type == "application/zip"
         archive = zipfile.ZipFile(io.BytesIO(await answer.read()))
-    assert {"headline.csv", "channels.csv", "series.csv", "evidence.csv", "apps.csv"} <= set(archive.namelist())
+    assert {"headline.csv", "channels.csv", "series.csv", "evidence.csv", "apps.csv"} <= set(
+        archive.namelist()
+    )
     assert "clicks,5," in archive.read("headline.csv").decode()
 
 

@@ -106,20 +106,23 @@ class SqlLinkListing:
         )
         async with self._engine.connect() as connection:
             rows = (await connection.execute(statement)).all()
-            count = (await connection.execute(select(func.count()).select_from(_LINKS).where(where))).scalar_one()
+            count = (
+                await connection.execute(select(func.count()).select_from(_LINKS).where(where))
+            ).scalar_one()
         listed = []
         for row in rows:
             values = row._mapping
             link_row = LinkRow(**{column.name: values[column] for column in _LINKS.columns})
-            listed.append(
-                ListedLink(to_link(link_row), int(row[-3] or 0), int(row[-2] or 0), row[-1])
-            )
+            listed.append(ListedLink(to_link(link_row), int(row[-3] or 0), int(row[-2] or 0), row[-1]))
         return listed, int(count)
 
     async def campaigns(self) -> list[str]:
         """Every campaign name in use, for the filter's choices."""
-        statement = select(_LINKS.c.campaign).where(_LINKS.c.campaign.is_not(None)).distinct().order_by(
-            _LINKS.c.campaign
+        statement = (
+            select(_LINKS.c.campaign)
+            .where(_LINKS.c.campaign.is_not(None))
+            .distinct()
+            .order_by(_LINKS.c.campaign)
         )
         async with self._engine.connect() as connection:
             return [name for (name,) in (await connection.execute(statement)).all()]

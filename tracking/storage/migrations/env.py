@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import tracking.storage.account_tables  # noqa: F401  (registers the dashboard tables)
+import tracking.storage.account_tables
 import tracking.storage.tables  # noqa: F401  (registers the tables on the metadata)
 
 target_metadata = SQLModel.metadata

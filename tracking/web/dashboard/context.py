@@ -61,7 +61,11 @@ class Page:
         form = await self.request.post()
         sent = form.get("csrf")
         expected = self.session.get("csrf")
-        if not isinstance(sent, str) or not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+        if (
+            not isinstance(sent, str)
+            or not isinstance(expected, str)
+            or not hmac.compare_digest(sent, expected)
+        ):
             raise FormForged()
         return {key: value for key, value in form.items() if isinstance(value, str)}
 

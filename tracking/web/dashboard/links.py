@@ -244,4 +244,3 @@ def link_facts(page: Page, link: Link, now: datetime) -> list[tuple[str, str]]:
         ),
     ]
     return facts
-

@@ -20,6 +20,23 @@ from tracking.web.dashboard.scope import Scope
 TOP_ROWS = 10
 #: Evidence a click can have, strongest first (the attribution panel always lists all of them).
 CLICK_EVIDENCE = ("in-app-browser", "referrer", "recent-preview", "link-tag", "none")
+#: Panels read as breakdowns of clicks, and the filter a clicked row of each adds.
+PANEL_GROUPS = (
+    GroupBy.CAMPAIGN,
+    GroupBy.LINK,
+    GroupBy.SHARER,
+    GroupBy.COUNTRY,
+    GroupBy.DEVICE,
+    GroupBy.BROWSER,
+)
+PANEL_FILTERS: tuple[tuple[str, str | None], ...] = (
+    ("campaigns", "campaign"),
+    ("links", "link"),
+    ("sharers", "sharer"),
+    ("countries", None),
+    ("devices", None),
+    ("browsers", None),
+)
 _GROUP_OF = {channel.name: channel.group for channel in CHANNELS}
 
 
@@ -102,7 +119,11 @@ def _rows(rows: tuple[Row, ...], total: int, param: str | None) -> tuple[PanelRo
     denominator = total or 1
     return tuple(
         PanelRow(
-            row.key, row.label, row.value, row.value / denominator, (param, row.key) if param and row.key else None
+            row.key,
+            row.label,
+            row.value,
+            row.value / denominator,
+            (param, row.key) if param and row.key else None,
         )
         for row in rows
         if row.value > 0
@@ -127,8 +148,8 @@ def _channel_groups(answer: Answer) -> tuple[ChannelGroup, ...]:
     return tuple(group for group in groups if group.value > 0)
 
 
-def _evidence(answer: Answer) -> tuple[PanelRow, ...]:
-    found = {row.key: row.value for row in answer.rows}
+def _evidence(rows: tuple[Row, ...]) -> tuple[PanelRow, ...]:
+    found = {row.key: row.value for row in rows}
     keys = [*CLICK_EVIDENCE, *(k for k in found if k not in CLICK_EVIDENCE and found[k] > 0)]
     total = sum(max(found.get(k, 0), 0) for k in keys) or 1
     return tuple(PanelRow(k, k, max(found.get(k, 0), 0), max(found.get(k, 0), 0) / total) for k in keys)
@@ -149,38 +170,27 @@ class DashboardReader:
     async def read(self, scope: Scope, *, now: datetime) -> Dashboard:
         """Every number of the page; a link or sharer nobody knows raises NotFound."""
         ask = self._stats.answer
+        rows = self._stats.breakdown
         grain = series_grain(scope)
         dark = dark_channels(scope)
-        (
-            clicks,
-            shares,
-            visitors,
-            dark_clicks,
-            click_series,
-            share_series,
-            campaigns,
-            links,
-            sharers,
-            countries,
-            devices,
-            browsers,
-            evidence,
-        ) = await asyncio.gather(
+        answers = asyncio.gather(
             ask(scope.interpretation(Metric.CLICKS, GroupBy.CHANNEL), now=now),
             ask(scope.interpretation(Metric.PREVIEWS, GroupBy.CHANNEL), now=now),
             ask(scope.interpretation(Metric.UNIQUE_VISITORS), now=now),
             ask(scope.interpretation(Metric.CLICKS, channels=dark), now=now),
-            ask(scope.interpretation(Metric.CLICKS, grain), now=now),
-            ask(scope.interpretation(Metric.PREVIEWS, grain), now=now),
-            ask(scope.interpretation(Metric.CLICKS, GroupBy.CAMPAIGN, top=TOP_ROWS), now=now),
-            ask(scope.interpretation(Metric.CLICKS, GroupBy.LINK, top=TOP_ROWS), now=now),
-            ask(scope.interpretation(Metric.CLICKS, GroupBy.SHARER, top=TOP_ROWS), now=now),
-            ask(scope.interpretation(Metric.CLICKS, GroupBy.COUNTRY, top=TOP_ROWS), now=now),
-            ask(scope.interpretation(Metric.CLICKS, GroupBy.DEVICE, top=TOP_ROWS), now=now),
-            ask(scope.interpretation(Metric.CLICKS, GroupBy.BROWSER, top=TOP_ROWS), now=now),
-            ask(scope.interpretation(Metric.CLICKS, GroupBy.EVIDENCE), now=now),
         )
-        if not dark:
+        breakdowns = asyncio.gather(
+            rows(scope.interpretation(Metric.CLICKS, grain), now=now),
+            rows(scope.interpretation(Metric.PREVIEWS, grain), now=now),
+            *(
+                rows(scope.interpretation(Metric.CLICKS, group, top=TOP_ROWS), now=now)
+                for group in PANEL_GROUPS
+            ),
+            rows(scope.interpretation(Metric.CLICKS, GroupBy.EVIDENCE), now=now),
+        )
+        (clicks, shares, visitors, dark_clicks), found = await asyncio.gather(answers, breakdowns)
+        click_series, share_series, *panel_rows, evidence = found
+        if not dark:  # the filter leaves no dark-social channel: their clicks are none
             dark_clicks = replace(dark_clicks, total=0, previous_total=0)
         figures = (
             Figure("clicks", clicks.total, clicks.previous_total),
@@ -196,18 +206,16 @@ class DashboardReader:
         )
         series = Series(
             grain=grain,
-            keys=tuple(row.key for row in click_series.rows),
-            clicks=tuple(row.value for row in click_series.rows),
-            shares=tuple(row.value for row in share_series.rows),
+            keys=tuple(row.key for row in click_series),
+            clicks=tuple(row.value for row in click_series),
+            shares=tuple(row.value for row in share_series),
         )
         panels = {
             "apps": _rows(shares.rows, shares.total, "channel"),
-            "campaigns": _rows(campaigns.rows, clicks.total, "campaign"),
-            "links": _rows(links.rows, clicks.total, "link"),
-            "sharers": _rows(sharers.rows, clicks.total, "sharer"),
-            "countries": _rows(countries.rows, clicks.total, None),
-            "devices": _rows(devices.rows, clicks.total, None),
-            "browsers": _rows(browsers.rows, clicks.total, None),
+            **{
+                name: _rows(found_rows, clicks.total, param)
+                for (name, param), found_rows in zip(PANEL_FILTERS, panel_rows, strict=True)
+            },
             "evidence": _evidence(evidence),
         }
         return Dashboard(

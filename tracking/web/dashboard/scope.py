@@ -28,7 +28,7 @@ MAX_QUESTION = 300
 MAX_CUSTOM_DAYS = 3 * 366
 
 
-def N_(message: str) -> str:  # noqa: N802  (gettext's conventional name for "mark, translate later")
+def N_(message: str) -> str:
     """Mark a message for the catalog; the page translates it when it shows it."""
     return message
 
@@ -63,7 +63,7 @@ class Scope:
         group_by: GroupBy | None = None,
         *,
         top: int | None = None,
-        channels: tuple[str, ...] | None | bool = True,
+        channels: tuple[str, ...] | bool | None = True,
     ) -> Interpretation:
         """This scope as a question the stats service answers (`channels` replaces the filter)."""
         return Interpretation(
@@ -154,7 +154,9 @@ def _channel(scope: Scope, raw: str) -> Scope | Problem:
     return replace(scope, channels=names, channel_filter=raw.lower())
 
 
-def read_view(params: Mapping[str, str], *, now: datetime, tz: ZoneInfo, default_question: str | None = None) -> View:
+def read_view(
+    params: Mapping[str, str], *, now: datetime, tz: ZoneInfo, default_question: str | None = None
+) -> View:
     """Turn query parameters into a scope; never raises for anything a URL can hold."""
     kept = {name: value[:MAX_QUESTION] for name in VIEW_PARAMS if (value := params.get(name, "").strip())}
     problems: list[Problem] = []
@@ -205,9 +207,12 @@ def read_view(params: Mapping[str, str], *, now: datetime, tz: ZoneInfo, default
             problems.append(narrowed)
         else:
             scope = narrowed
-    for name in ("campaign", "link", "sharer"):
-        if (value := _clean(kept.get(name), 64)) is not None:
-            scope = replace(scope, **{name: value.removeprefix("@") if name == "sharer" else value})
+    if (campaign := _clean(kept.get("campaign"), 64)) is not None:
+        scope = replace(scope, campaign=campaign)
+    if (link := _clean(kept.get("link"), 64)) is not None:
+        scope = replace(scope, link=link)
+    if (sharer := _clean(kept.get("sharer"), 64)) is not None:
+        scope = replace(scope, sharer=sharer.removeprefix("@"))
     if question is not None:
         question = replace(
             question,

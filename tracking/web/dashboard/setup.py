@@ -63,7 +63,9 @@ async def page_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     except LanternError as error:
         page = await page_for(request)
         response = page.render(
-            "message.html", {"title": page.t.gettext("That did not work"), "message": error.message}, status=400
+            "message.html",
+            {"title": page.t.gettext("That did not work"), "message": error.message},
+            status=400,
         )
     except web.HTTPNotFound:
         response = views.not_found(await page_for(request))
@@ -71,7 +73,10 @@ async def page_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         page = await page_for(request)
         response = page.render(
             "message.html",
-            {"title": page.t.gettext("Not allowed"), "message": page.t.gettext("This page cannot be used that way.")},
+            {
+                "title": page.t.gettext("Not allowed"),
+                "message": page.t.gettext("This page cannot be used that way."),
+            },
             status=error.status,
         )
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -86,7 +91,9 @@ def static_version() -> str:
     digest = hashlib.sha256()
     for path in sorted(STATIC.rglob("*")):
         if path.is_file():
-            digest.update(f"{path.relative_to(STATIC)}:{path.stat().st_size}:{path.stat().st_mtime_ns}".encode())
+            digest.update(
+                f"{path.relative_to(STATIC)}:{path.stat().st_size}:{path.stat().st_mtime_ns}".encode()
+            )
     return digest.hexdigest()[:10]
 
 

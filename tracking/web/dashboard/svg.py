@@ -16,7 +16,7 @@ SHARE_COLOUR = "#f59e0b"
 
 
 def _nice_max(value: int) -> int:
-    """A round top for the axis (1, 2, 5 × 10ⁿ)."""
+    """A round top for the axis (1, 2 or 5 times a power of ten)."""
     if value <= 4:
         return 4
     step = 1

@@ -18,7 +18,7 @@ from tracking.web.dashboard import words
 from tracking.web.dashboard.context import PREFIX, Page, page_for
 from tracking.web.dashboard.export import dashboard_zip
 from tracking.web.dashboard.panels import Dashboard, DashboardReader
-from tracking.web.dashboard.scope import FILTER_PARAMS, PERIODS, N_, Problem, View, read_view
+from tracking.web.dashboard.scope import FILTER_PARAMS, N_, PERIODS, Problem, View, read_view
 from tracking.web.dashboard.svg import series_svg
 
 PANEL_TITLES = {
@@ -100,7 +100,7 @@ def understood(page: Page, question: Interpretation) -> list[str]:
 
 
 def period_text(page: Page, start: datetime, end: datetime) -> str:
-    """“Nov 24, 2026 – Nov 30, 2026” (end exclusive, shown inclusive)."""
+    """First and last day of a period (its end is exclusive, the text inclusive)."""
     zone = page.container.settings.zone
     first = start.astimezone(zone).date()
     last = (end - _ONE_TICK).astimezone(zone).date()
@@ -109,7 +109,9 @@ def period_text(page: Page, start: datetime, end: datetime) -> str:
     return f"{page.day(first)} – {page.day(last)}"
 
 
-def context(page: Page, view: View, dashboard: Dashboard, answer: Answer | None, *, base: str) -> dict[str, Any]:
+def context(
+    page: Page, view: View, dashboard: Dashboard, answer: Answer | None, *, base: str
+) -> dict[str, Any]:
     """Everything the dashboard template reads."""
     t = page.t
     series = dashboard.series
@@ -141,7 +143,9 @@ def context(page: Page, view: View, dashboard: Dashboard, answer: Answer | None,
         "problems": [(problem_text(page, p), p) for p in view.problems],
         "understood": understood(page, view.question) if view.question else [],
         "series_labels": labels,
-        "series_svg": Markup(series_svg(labels, series.clicks, series.shares, title=chart_title, number=t.number)),  # noqa: S704  (built from escaped parts)
+        "series_svg": Markup(  # noqa: S704  (series_svg escapes every text it draws)
+            series_svg(labels, series.clicks, series.shares, title=chart_title, number=t.number)
+        ),
         "chart_json": json.dumps(chart_data).replace("</", "<\\/"),
         "panel_titles": {key: t.gettext(title) for key, title in PANEL_TITLES.items()},
         "group_label": lambda group: t.gettext(words.GROUPS[group.value]),
@@ -149,8 +153,13 @@ def context(page: Page, view: View, dashboard: Dashboard, answer: Answer | None,
         "channel_label": lambda name: words.channel_label(t, name),
         "answer_label": (lambda row: _answer_row_label(page, answer, row)) if answer else None,
         "metric_label": t.gettext(words.METRICS[answer.interpretation.metric]) if answer else "",
-        "custom_from": params.get("from", dashboard.scope.start.astimezone(page.container.settings.zone).date().isoformat()),
-        "custom_to": params.get("to", (dashboard.scope.end.astimezone(page.container.settings.zone) - _ONE_TICK).date().isoformat()),
+        "custom_from": params.get(
+            "from", dashboard.scope.start.astimezone(page.container.settings.zone).date().isoformat()
+        ),
+        "custom_to": params.get(
+            "to",
+            (dashboard.scope.end.astimezone(page.container.settings.zone) - _ONE_TICK).date().isoformat(),
+        ),
     }
 
 
@@ -165,7 +174,7 @@ def _answer_row_label(page: Page, answer: Answer | None, row: Any) -> str:
 
 
 def change_text(page: Page, change: float | None, *, points: bool = False) -> str:
-    """“+12.5%”, “−3 pts”, or “new” when there was nothing before."""
+    """A relative change (+12.5%), a difference in points for shares, or “new” when nothing came before."""
     if change is None:
         return page.t.gettext("new")
     if points:
@@ -227,8 +236,12 @@ async def shared_page(request: web.Request) -> web.Response:
 
 async def _export(page: Page, share: Share | None) -> web.Response:
     now = page.container.clock()
-    view = read_view(page.request.query, now=now, tz=page.container.settings.zone,
-                     default_question=share.question if share else None)
+    view = read_view(
+        page.request.query,
+        now=now,
+        tz=page.container.settings.zone,
+        default_question=share.question if share else None,
+    )
     view, dashboard, _answer = await read_dashboard(page, view, now)
     about = [
         ("start", dashboard.scope.start.isoformat()),

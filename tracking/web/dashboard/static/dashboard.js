@@ -41,7 +41,7 @@
     var options = {
       width: width,
       height: 220,
-      legend: { show: true },
+      legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false } },
       axes: [
