@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from tracking.core.channels import find_channel
 from tracking.core.errors import LinkNotFound, NotFound
 from tracking.core.questions.model import Answer, GroupBy, Interpretation, Metric, Row
-from tracking.storage.stats import Query, SqlStatsReader
+from tracking.storage.stats import DIMENSION_GROUPS, Query, SqlStatsReader
 
 _KINDS: dict[Metric, tuple[str, ...] | None] = {
     Metric.CLICKS: ("click",),
@@ -113,6 +113,12 @@ class StatsService:
     def _period(self, query: Query, start: datetime, end: datetime, *, hourly: bool = False) -> Query:
         if not hourly and _is_midnight(start, self._tz) and _is_midnight(end, self._tz):
             first, after = start.astimezone(self._tz).date(), end.astimezone(self._tz).date()
+            return replace(query, days=(first, after), hours=None)
+        if query.group in DIMENSION_GROUPS:
+            # Countries, devices, browsers and evidence are kept per local day only: the days
+            # that hold the period answer (an hourly table for them would cost more than it tells).
+            first = start.astimezone(self._tz).date()
+            after = (end - timedelta(microseconds=1)).astimezone(self._tz).date() + timedelta(days=1)
             return replace(query, days=(first, after), hours=None)
         return replace(query, days=None, hours=(_floor_hour(start), _ceil_hour(end)))
 
