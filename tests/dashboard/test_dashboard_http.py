@@ -10,6 +10,7 @@ from html import unescape
 from aiohttp import ClientSession, CookieJar
 
 from tests.dashboard.conftest import Site
+from tracking.storage.link_listing import LinkSearch, SqlLinkListing
 
 
 def text_of(html: str) -> str:
@@ -128,3 +129,135 @@ async def test_export_is_a_zip_of_the_panels(site: Site) -> None:
 async def test_slug_dashboard_is_reserved(site: Site) -> None:
     async with ClientSession() as client, client.get(site.url("/dashboard"), allow_redirects=False) as answer:
         assert answer.status == 301 and answer.headers["Location"] == "/dashboard/"
+
+
+async def signed_in(site: Site) -> ClientSession:
+    """A client holding a signed-in session (the caller closes it)."""
+    client = ClientSession(cookie_jar=CookieJar(unsafe=True))
+    link = await site.sign_in_link()
+    async with client.get(link) as answer:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', await answer.text())
+    assert csrf is not None
+    async with client.post(link, data={"csrf": csrf.group(1)}) as answer:
+        assert answer.status == 200
+    return client
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match is not None
+    return match.group(1)
+
+
+async def test_qr_scans_arrive_as_their_own_channel(site: Site) -> None:
+    client = await signed_in(site)
+    async with client:
+        slug = site.slugs["whatsapp"]
+        async with client.get(site.url(f"/dashboard/links/{slug}/qr.svg")) as answer:
+            assert answer.status == 200 and answer.content_type == "image/svg+xml"
+            assert b"<svg" in await answer.read()
+        async with client.get(
+            site.url(f"/dashboard/links/{slug}/qr.png"), params={"download": "1"}
+        ) as answer:
+            assert (
+                answer.content_type == "image/png" and "attachment" in answer.headers["Content-Disposition"]
+            )
+            assert (await answer.read()).startswith(b"\x89PNG")
+    original = await site.container.links.get_by_slug(slug)
+    assert original is not None
+    listing, _ = await SqlLinkListing(site.container.engine).search(
+        LinkSearch(channel="qr"), now=site.container.clock()
+    )
+    assert [item.link.target for item in listing] == [original.target]
+    assert listing[0].link.campaign == "spring"
+
+
+async def test_links_list_searches_filters_and_sorts(site: Site) -> None:
+    client = await signed_in(site)
+    async with client:
+        async with client.get(site.url("/dashboard/links")) as answer:
+            text = text_of(await answer.text())
+        order = [text.index("/" + site.slugs[c]) for c in ("whatsapp", "telegram", "email")]
+        assert order == sorted(order)  # most clicks first: 3, 2, 1
+        async with client.get(site.url("/dashboard/links"), params={"search": "telegram"}) as answer:
+            text = text_of(await answer.text())
+        assert site.slugs["telegram"] in text and site.slugs["whatsapp"] not in text
+        async with client.get(
+            site.url("/dashboard/links"), params={"campaign": "spring", "sort": "slug"}
+        ) as answer:
+            text = text_of(await answer.text())
+        assert site.slugs["email"] in text and site.slugs["telegram"] not in text
+
+
+async def test_creating_links_answers_with_short_links_or_a_clear_error(site: Site) -> None:
+    client = await signed_in(site)
+    async with client:
+        async with client.get(site.url("/dashboard/links")) as answer:
+            token = csrf_of(await answer.text())
+        form = [("csrf", token), ("url", "https://example.net/x"), ("channel", "sms"), ("channel", "email"),
+                ("campaign", "Winter"), ("max_clicks", "5"), ("expires", "2027-01-31")]  # fmt: skip
+        async with client.post(site.url("/dashboard/links"), data=form) as answer:
+            assert answer.status == 201
+            made = re.findall(r'<code class="short">([^<]+)</code>', await answer.text())
+        assert len(made) == 2 and all(url.startswith(site.base + "/") for url in made)
+        bad = [("csrf", token), ("url", "javascript:alert(1)")]
+        async with client.post(site.url("/dashboard/links"), data=bad) as answer:
+            assert answer.status == 400
+            assert 'class="problem"' in await answer.text()
+        taken = [("csrf", token), ("url", "https://example.net/y"), ("slug", "dashboard")]
+        async with client.post(site.url("/dashboard/links"), data=taken) as answer:
+            assert answer.status == 400 and "reserved" in await answer.text()
+        async with client.post(
+            site.url("/dashboard/links"), data=[("url", "https://example.net/z")]
+        ) as answer:
+            assert answer.status == 403  # no CSRF token: refused
+
+
+async def test_link_page_disable_and_enable(site: Site) -> None:
+    client = await signed_in(site)
+    slug = site.slugs["email"]
+    async with client:
+        async with client.get(site.url(f"/dashboard/links/{slug}")) as answer:
+            html = await answer.text()
+        assert re.search(r"Clicks 1\b", text_of(html))
+        async with client.post(
+            site.url(f"/dashboard/links/{slug}/state"), data={"csrf": csrf_of(html), "action": "disable"}
+        ) as answer:
+            assert "disabled" in text_of(await answer.text())
+        link = await site.container.links.get_by_slug(slug)
+        assert link is not None and link.disabled
+        async with client.get(site.url("/dashboard/links/no-such-link")) as answer:
+            assert answer.status == 404
+
+
+async def test_language_switch_is_remembered(site: Site) -> None:
+    client = await signed_in(site)
+    async with client:
+        async with client.get(site.url("/dashboard/lang/fr"), params={"next": "/dashboard/links"}) as answer:
+            assert answer.url.path == "/dashboard/links"
+            assert "Tous les liens" in await answer.text()
+        async with client.get(
+            site.url("/dashboard/lang/en"), params={"next": "https://evil.example/"}
+        ) as answer:
+            assert answer.url.path == "/dashboard/"
+
+
+async def test_questions_over_sub_day_periods_render(site: Site) -> None:
+    url = await site.share("hours")
+    async with (
+        ClientSession() as client,
+        client.get(url, params={"q": "clicks by country last 24 hours"}) as answer,
+    ):
+        assert answer.status == 200
+        assert re.search(r"Clicks 6\b", text_of(await answer.text()))
+
+
+async def test_sign_out(site: Site) -> None:
+    client = await signed_in(site)
+    async with client:
+        async with client.get(site.url("/dashboard/")) as answer:
+            token = csrf_of(await answer.text())
+        async with client.post(site.url("/dashboard/auth/sign-out"), data={"csrf": token}) as answer:
+            assert "signed out" in await answer.text()
+        async with client.get(site.url("/dashboard/")) as answer:
+            assert answer.status == 401
