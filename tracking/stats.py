@@ -108,13 +108,15 @@ class StatsService:
             link_id=link_id,
             sharer_id=sharer_id,
             domain=i.domain.lower().removeprefix("www.") if i.domain else None,
+            dimension=i.dimension,
         )
 
     def _period(self, query: Query, start: datetime, end: datetime, *, hourly: bool = False) -> Query:
-        if not hourly and _is_midnight(start, self._tz) and _is_midnight(end, self._tz):
+        daily_only = query.group in DIMENSION_GROUPS or query.dimension is not None
+        if (not hourly or daily_only) and _is_midnight(start, self._tz) and _is_midnight(end, self._tz):
             first, after = start.astimezone(self._tz).date(), end.astimezone(self._tz).date()
             return replace(query, days=(first, after), hours=None)
-        if query.group in DIMENSION_GROUPS:
+        if daily_only:
             # Countries, devices, browsers and evidence are kept per local day only: the days
             # that hold the period answer (an hourly table for them would cost more than it tells).
             first = start.astimezone(self._tz).date()

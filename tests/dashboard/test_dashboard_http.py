@@ -261,3 +261,19 @@ async def test_sign_out(site: Site) -> None:
             assert "signed out" in await answer.text()
         async with client.get(site.url("/dashboard/")) as answer:
             assert answer.status == 401
+
+
+async def test_a_dimension_row_filters_the_whole_page(site: Site) -> None:
+    url = await site.share("dimensions")
+    async with ClientSession() as client:
+        async with client.get(url) as answer:
+            html = await answer.text()
+        assert "?evidence=referrer" in html  # the evidence row is a filter link
+        async with client.get(url, params={"evidence": "referrer"}) as answer:
+            page = text_of(await answer.text())
+        assert re.search(r"Clicks 1\b", page) and re.search(r"Telegram 1\b", page)
+        assert "Evidence: Referrer" in page
+        assert "Not broken down while another" in page  # countries cannot be split by evidence
+        async with client.get(url, params={"device": "desktop", "evidence": "none"}) as answer:
+            page = text_of(await answer.text())
+        assert "Only one of country, device, browser and evidence filters at a time" in page

@@ -62,6 +62,8 @@ class Interpretation:
     domain: str | None = None  # target host, e.g. "example.com"
     group_by: GroupBy | None = None
     top: int | None = None  # "top N": keep the N largest rows of the breakdown
+    #: Only visits with this value of a per-day dimension, e.g. ("country", "FR") (the dashboard's rows).
+    dimension: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,10 +33,17 @@ PANEL_FILTERS: tuple[tuple[str, str | None], ...] = (
     ("campaigns", "campaign"),
     ("links", "link"),
     ("sharers", "sharer"),
-    ("countries", None),
-    ("devices", None),
-    ("browsers", None),
+    ("countries", "country"),
+    ("devices", "device"),
+    ("browsers", "browser"),
 )
+#: The dimension each per-day panel shows (such a panel is empty while another dimension filters).
+PANEL_DIMENSIONS = {
+    "countries": "country",
+    "devices": "device",
+    "browsers": "browser",
+    "evidence": "evidence",
+}
 _GROUP_OF = {channel.name: channel.group for channel in CHANNELS}
 
 
@@ -106,7 +113,7 @@ class Dashboard:
 
 def series_grain(scope: Scope) -> GroupBy:
     """Hours for a day or two, days up to a quarter, then weeks, then months."""
-    if scope.days <= 2:
+    if scope.days <= 2 and scope.dimension is None:  # dimensions are kept per day, not per hour
         return GroupBy.HOUR
     if scope.days <= 93:
         return GroupBy.DAY
@@ -152,7 +159,11 @@ def _evidence(rows: tuple[Row, ...]) -> tuple[PanelRow, ...]:
     found = {row.key: row.value for row in rows}
     keys = [*CLICK_EVIDENCE, *(k for k in found if k not in CLICK_EVIDENCE and found[k] > 0)]
     total = sum(max(found.get(k, 0), 0) for k in keys) or 1
-    return tuple(PanelRow(k, k, max(found.get(k, 0), 0), max(found.get(k, 0), 0) / total) for k in keys)
+    return tuple(
+        PanelRow(k, k, value, value / total, ("evidence", k) if value > 0 else None)
+        for k in keys
+        if (value := max(found.get(k, 0), 0)) > 0 or k in CLICK_EVIDENCE
+    )
 
 
 def dark_channels(scope: Scope) -> tuple[str, ...]:

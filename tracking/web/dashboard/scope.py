@@ -22,8 +22,10 @@ from tracking.core.questions.periods import midnight
 PERIODS = ("today", "7d", "30d", "month", "lastmonth", "custom")
 DEFAULT_PERIOD = "7d"
 #: Query parameters that make up a view (kept when another one changes).
-VIEW_PARAMS = ("q", "period", "from", "to", "channel", "campaign", "link", "sharer")
-FILTER_PARAMS = ("channel", "campaign", "link", "sharer")
+#: Per-day dimensions a clicked row can filter by (one at a time: the roll-up keeps them apart).
+DIMENSION_PARAMS = ("country", "device", "browser", "evidence")
+VIEW_PARAMS = ("q", "period", "from", "to", "channel", "campaign", "link", "sharer", *DIMENSION_PARAMS)
+FILTER_PARAMS = ("channel", "campaign", "link", "sharer", *DIMENSION_PARAMS)
 MAX_QUESTION = 300
 MAX_CUSTOM_DAYS = 3 * 366
 
@@ -56,6 +58,7 @@ class Scope:
     link: str | None = None
     sharer: str | None = None
     domain: str | None = None
+    dimension: tuple[str, str] | None = None  # ("country", "FR"), from a clicked row
 
     def interpretation(
         self,
@@ -79,6 +82,7 @@ class Scope:
             domain=self.domain,
             group_by=group_by,
             top=top,
+            dimension=self.dimension,
         )
 
     @property
@@ -213,6 +217,19 @@ def read_view(
         scope = replace(scope, link=link)
     if (sharer := _clean(kept.get("sharer"), 64)) is not None:
         scope = replace(scope, sharer=sharer.removeprefix("@"))
+    dimensions = [(name, found) for name in DIMENSION_PARAMS if (found := _clean(kept.get(name), 64))]
+    if len(dimensions) > 1:
+        problems.append(
+            Problem(
+                N_("Only one of country, device, browser and evidence filters at a time; kept {name}."),
+                {"name": dimensions[-1][0]},
+            )
+        )
+        for name, _value in dimensions[:-1]:
+            kept.pop(name, None)
+    if dimensions:
+        name, chosen = dimensions[-1]
+        scope = replace(scope, dimension=(name, chosen.upper() if name == "country" else chosen))
     if question is not None:
         question = replace(
             question,
@@ -223,5 +240,6 @@ def read_view(
             campaign=scope.campaign,
             link=scope.link,
             sharer=scope.sharer,
+            dimension=scope.dimension,
         )
     return View(scope=scope, params=kept, question=question, problems=tuple(problems))

@@ -17,7 +17,7 @@ from tracking.core.questions.model import Answer, Interpretation
 from tracking.web.dashboard import words
 from tracking.web.dashboard.context import PREFIX, Page, page_for
 from tracking.web.dashboard.export import dashboard_zip
-from tracking.web.dashboard.panels import Dashboard, DashboardReader
+from tracking.web.dashboard.panels import PANEL_DIMENSIONS, Dashboard, DashboardReader
 from tracking.web.dashboard.scope import FILTER_PARAMS, N_, PERIODS, Problem, View, read_view
 from tracking.web.dashboard.svg import series_svg
 
@@ -37,7 +37,13 @@ FILTER_NAMES = {
     "campaign": N_("Campaign"),
     "link": N_("Link"),
     "sharer": N_("Sharer"),
+    "country": N_("Country"),
+    "device": N_("Device"),
+    "browser": N_("Browser"),
+    "evidence": N_("Evidence"),
 }
+#: The panel whose words label a filter's value.
+_FILTER_PANELS = {"channel": "channels", "country": "countries", "device": "devices", "evidence": "evidence"}
 
 
 def view_url(base: str, params: dict[str, str], **changes: str | None) -> str:
@@ -119,10 +125,20 @@ def context(
     chart_title = t.gettext("Clicks and share events over time")
     params = view.params
     filters = [
-        (name, t.gettext(FILTER_NAMES[name]), value, view_url(base, params, **{name: None}))
+        (
+            name,
+            t.gettext(FILTER_NAMES[name]),
+            words.row_label(t, _FILTER_PANELS[name], value, value) if name in _FILTER_PANELS else value,
+            view_url(base, params, **{name: None}),
+        )
         for name in FILTER_PARAMS
         if (value := params.get(name))
     ]
+    crossed = {
+        panel
+        for panel, dimension in PANEL_DIMENSIONS.items()
+        if dashboard.scope.dimension is not None and dashboard.scope.dimension[0] != dimension
+    }
     chart_data = {
         "labels": labels,
         "keys": list(series.keys),
@@ -138,6 +154,7 @@ def context(
         "base": base,
         "url": lambda **changes: view_url(base, params, **changes),
         "filters": filters,
+        "crossed": crossed,
         "periods": [(key, t.gettext(words.PERIODS[key])) for key in PERIODS],
         "period_text": period_text(page, dashboard.scope.start, dashboard.scope.end),
         "problems": [(problem_text(page, p), p) for p in view.problems],
