@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from tracking.core.channels import CHANNELS, Group
-from tracking.core.errors import LanternError
+from tracking.core.errors import InvalidInput, LanternError
 from tracking.core.links import Link, LinkState, SharerRef, short_url
 from tracking.core.shortening import ShortenRequest, ShortenResult
 from tracking.storage.link_listing import LinkSearch, SqlLinkListing
@@ -102,7 +102,7 @@ def _when(text: str, page: Page) -> datetime | None:
             return datetime.combine(datetime.fromisoformat(text).date(), time(23, 59, 59), tzinfo=zone)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise LanternError(
+        raise InvalidInput(
             page.t.gettext("The expiry “{text}” is not a date (YYYY-MM-DD).").format(text=text[:30])
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
@@ -113,7 +113,7 @@ def _limit(text: str, page: Page) -> int | None:
     if not text:
         return None
     if not text.isdigit() or not 1 <= int(text) <= 1_000_000_000:
-        raise LanternError(page.t.gettext("The click limit is a whole number from 1 up."))
+        raise InvalidInput(page.t.gettext("The click limit is a whole number from 1 up."))
     return int(text)
 
 
@@ -127,7 +127,7 @@ async def _create(page: Page, form: Mapping[str, str], channels: list[str]) -> l
         max_clicks=_limit(form.get("max_clicks", ""), page),
     )
     if not request.url:
-        raise LanternError(page.t.gettext("Paste the URL to shorten."))
+        raise InvalidInput(page.t.gettext("Paste the URL to shorten."))
     return await page.container.shortener.shorten_for_channels(request, channels)
 
 
