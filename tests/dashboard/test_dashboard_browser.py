@@ -45,6 +45,7 @@ async def test_signed_in_tour(site: Site, browser: Browser) -> None:
     await page.goto(await site.sign_in_link())
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.locator(".figure-clicks .value")).to_have_text("6")
+    await expect(page.locator(".figure-visitors .value")).to_have_text("1")  # fetched after the page
     await shot(page, "dashboard.png")
 
     # Click a row: the whole page filters to WhatsApp.

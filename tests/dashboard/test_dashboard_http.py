@@ -277,3 +277,17 @@ async def test_a_dimension_row_filters_the_whole_page(site: Site) -> None:
         async with client.get(url, params={"device": "desktop", "evidence": "none"}) as answer:
             page = text_of(await answer.text())
         assert "Only one of country, device, browser and evidence filters at a time" in page
+
+
+async def test_unique_visitors_come_after_the_page_or_with_it(site: Site) -> None:
+    url = await site.share("visitors")
+    async with ClientSession() as client:
+        async with client.get(url) as answer:
+            html = await answer.text()
+        fill = re.search(r'data-fill="([^"]+)"', html)
+        assert fill is not None
+        async with client.get(site.url(unescape(fill.group(1)))) as answer:
+            assert answer.status == 200
+            assert (await answer.json())["value"] == "1"  # one browser, one day
+        async with client.get(url, params={"visitors": "1"}) as answer:  # the no-script way
+            assert re.search(r"Unique visitors 1\b", text_of(await answer.text()))

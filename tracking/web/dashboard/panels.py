@@ -56,6 +56,7 @@ class Figure:
     previous: float
     is_share: bool = False  # a fraction (dark-social share), compared in percentage points
     previous_defined: bool = True  # False when the previous period had nothing to take a share of
+    pending: bool = False  # not counted with the page: the browser asks for it afterwards
 
     @property
     def change(self) -> float | None:
@@ -178,16 +179,23 @@ class DashboardReader:
     def __init__(self, stats: StatsService) -> None:
         self._stats = stats
 
-    async def read(self, scope: Scope, *, now: datetime) -> Dashboard:
-        """Every number of the page; a link or sharer nobody knows raises NotFound."""
+    async def read(self, scope: Scope, *, now: datetime, visitors: bool = True) -> Dashboard:
+        """Every number of the page; a link or sharer nobody knows raises NotFound.
+
+        Unique visitors are the one number counted from raw visits (a daily-salted hash cannot be
+        rolled up); with `visitors=False` it is left for a second request so the page stays fast.
+        """
         ask = self._stats.answer
         rows = self._stats.breakdown
         grain = series_grain(scope)
         dark = dark_channels(scope)
+
+        async def unique_visitors() -> Answer | None:
+            return await ask(scope.interpretation(Metric.UNIQUE_VISITORS), now=now) if visitors else None
+
         answers = asyncio.gather(
             ask(scope.interpretation(Metric.CLICKS, GroupBy.CHANNEL), now=now),
             ask(scope.interpretation(Metric.PREVIEWS, GroupBy.CHANNEL), now=now),
-            ask(scope.interpretation(Metric.UNIQUE_VISITORS), now=now),
             ask(scope.interpretation(Metric.CLICKS, channels=dark), now=now),
         )
         breakdowns = asyncio.gather(
@@ -199,14 +207,18 @@ class DashboardReader:
             ),
             rows(scope.interpretation(Metric.CLICKS, GroupBy.EVIDENCE), now=now),
         )
-        (clicks, shares, visitors, dark_clicks), found = await asyncio.gather(answers, breakdowns)
+        (clicks, shares, dark_clicks), found, unique = await asyncio.gather(
+            answers, breakdowns, unique_visitors()
+        )
         click_series, share_series, *panel_rows, evidence = found
         if not dark:  # the filter leaves no dark-social channel: their clicks are none
             dark_clicks = replace(dark_clicks, total=0, previous_total=0)
         figures = (
             Figure("clicks", clicks.total, clicks.previous_total),
             Figure("shares", shares.total, shares.previous_total),
-            Figure("visitors", visitors.total, visitors.previous_total),
+            Figure("visitors", unique.total, unique.previous_total)
+            if unique is not None
+            else Figure("visitors", 0, 0, pending=True),
             Figure(
                 "dark",
                 dark_clicks.total / clicks.total if clicks.total else 0.0,
@@ -235,7 +247,7 @@ class DashboardReader:
             series=series,
             channel_groups=_channel_groups(clicks),
             panels=panels,
-            notes=visitors.notes,
+            notes=unique.notes if unique is not None else (),
         )
 
 

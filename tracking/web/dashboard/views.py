@@ -13,11 +13,11 @@ from markupsafe import Markup
 
 from tracking.core.accounts import Share
 from tracking.core.errors import NotFound
-from tracking.core.questions.model import Answer, Interpretation
+from tracking.core.questions.model import Answer, Interpretation, Metric
 from tracking.web.dashboard import words
 from tracking.web.dashboard.context import PREFIX, Page, page_for
 from tracking.web.dashboard.export import dashboard_zip
-from tracking.web.dashboard.panels import PANEL_DIMENSIONS, Dashboard, DashboardReader
+from tracking.web.dashboard.panels import PANEL_DIMENSIONS, Dashboard, DashboardReader, Figure
 from tracking.web.dashboard.scope import FILTER_PARAMS, N_, PERIODS, Problem, View, read_view
 from tracking.web.dashboard.svg import series_svg
 
@@ -66,17 +66,19 @@ def problem_text(page: Page, problem: Problem) -> str:
     return page.t.gettext(problem.message).format(**problem.values)
 
 
-async def read_dashboard(page: Page, view: View, now: datetime) -> tuple[View, Dashboard, Answer | None]:
+async def read_dashboard(
+    page: Page, view: View, now: datetime, *, visitors: bool = True
+) -> tuple[View, Dashboard, Answer | None]:
     """The page's numbers; an unknown link or sharer in the filters is said and left out."""
     reader = DashboardReader(page.container.stats)
     try:
-        dashboard = await reader.read(view.scope, now=now)
+        dashboard = await reader.read(view.scope, now=now, visitors=visitors)
     except NotFound as error:
         problem = Problem(N_("Left out a filter: {reason}."), {"reason": error.message})
         scope = replace(view.scope, link=None, sharer=None)
         question = replace(view.question, link=None, sharer=None) if view.question else None
         view = replace(view, scope=scope, question=question, problems=(*view.problems, problem))
-        dashboard = await reader.read(scope, now=now)
+        dashboard = await reader.read(scope, now=now, visitors=visitors)
     answer = None
     if view.question is not None:
         answer = await page.container.stats.answer(view.question, now=now)
@@ -220,11 +222,13 @@ async def render_dashboard(
         tz=page.container.settings.zone,
         default_question=share.question if share else None,
     )
-    view, dashboard, answer = await read_dashboard(page, view, now)
+    inline = page.request.query.get("visitors") == "1"  # without script: counted with the page
+    view, dashboard, answer = await read_dashboard(page, view, now, visitors=inline)
     values = context(page, view, dashboard, answer, base=base)
-    export_base = f"{PREFIX}/s/{share.token}/export.zip" if share else f"{PREFIX}/export.zip"
+    data_base = f"{PREFIX}/s/{share.token}" if share else PREFIX
     values.update(
-        export_url=view_url(export_base, view.params),
+        export_url=view_url(f"{data_base}/export.zip", view.params),
+        visitors_url=view_url(f"{data_base}/visitors.json", view.params),
         read_only=read_only,
         share=share,
         fixed=fixed or {},
@@ -249,6 +253,48 @@ async def shared_page(request: web.Request) -> web.Response:
     if share is None:
         return not_found(page)
     return await render_dashboard(page, base=f"{PREFIX}/s/{share.token}", read_only=True, share=share)
+
+
+async def _visitors(page: Page, share: Share | None) -> web.Response:
+    now = page.container.clock()
+    view = read_view(
+        page.request.query,
+        now=now,
+        tz=page.container.settings.zone,
+        default_question=share.question if share else None,
+    )
+    try:
+        answer = await page.container.stats.answer(view.scope.interpretation(Metric.UNIQUE_VISITORS), now=now)
+    except NotFound as error:
+        return web.json_response({"error": error.message}, status=404)
+    figure = Figure("visitors", answer.total, answer.previous_total)
+    change = figure.change
+    return web.json_response(
+        {
+            "value": page.t.number(answer.total),
+            "previous": page.t.number(answer.previous_total),
+            "change": "—" if answer.total == answer.previous_total == 0 else change_text(page, change),
+            "direction": "" if change is None or change == 0 else ("up" if change > 0 else "down"),
+        },
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
+async def visitors_json(request: web.Request) -> web.Response:
+    """GET /dashboard/visitors.json: the unique visitors of a view (counted from raw visits)."""
+    page = await page_for(request)
+    if page.user is None:
+        return sign_in_needed(page)
+    return await _visitors(page, None)
+
+
+async def shared_visitors_json(request: web.Request) -> web.Response:
+    """GET /dashboard/s/{token}/visitors.json: the same, for a shared view."""
+    page = await page_for(request)
+    share = await page.accounts.live_share(token=request.match_info["token"])
+    if share is None:
+        return not_found(page)
+    return await _visitors(page, share)
 
 
 async def _export(page: Page, share: Share | None) -> web.Response:

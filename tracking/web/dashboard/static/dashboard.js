@@ -61,13 +61,30 @@
     window.addEventListener("resize", function () { plot.setSize({ width: holder.clientWidth, height: 220 }); });
   }
 
+  function fill() {
+    var figures = document.querySelectorAll("[data-fill]");
+    Array.prototype.forEach.call(figures, function (value) {
+      var change = value.parentNode.querySelector(".change");
+      fetch(value.getAttribute("data-fill"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (answer) { return answer.ok ? answer.json() : Promise.reject(answer.status); })
+        .then(function (data) {
+          value.textContent = data.value;
+          var words = change.querySelector(".fill-change");
+          words.textContent = data.change;
+          if (data.direction) change.classList.add(data.direction);
+        })
+        .catch(function () { value.textContent = "—"; });
+    });
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button.copy") : null;
     if (button) copy(button);
   });
+  function start() { chart(); fill(); }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", chart);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    chart();
+    start();
   }
 })();
