@@ -38,9 +38,11 @@ AS_OF = datetime(2026, 11, 26, 15, 0, tzinfo=TZ)
 RUNS = 15
 #: Dashboard views timed end to end (HTTP request in, full page out) on a shared read-only URL.
 PAGES = {
-    "dashboard, last 7 days": "",
-    "dashboard, 30 days": "?period=30d",
-    "dashboard, “clicks from messaging this week”": "?q=clicks+from+messaging+this+week",
+    "page, last 7 days": "",
+    "page, 30 days": "?period=30d",
+    "page, “clicks from messaging this week”": "?q=clicks+from+messaging+this+week",
+    "unique visitors after the page, 7 days": "/visitors.json",
+    "unique visitors after the page, 30 days": "/visitors.json?period=30d",
 }
 PAGE_RUNS = 9
 

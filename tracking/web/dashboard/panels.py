@@ -13,7 +13,7 @@ from datetime import datetime
 
 from tracking.core.channels import CHANNELS, DARK_SOCIAL, Group, channels_in, find_channel
 from tracking.core.errors import NotFound
-from tracking.core.questions.model import Answer, GroupBy, Metric, Row
+from tracking.core.questions.model import Answer, GroupBy, Interpretation, Metric, Row
 from tracking.stats import StatsService
 from tracking.web.dashboard.scope import Scope
 
@@ -173,11 +173,25 @@ def dark_channels(scope: Scope) -> tuple[str, ...]:
     return dark if scope.channels is None else tuple(c for c in dark if c in scope.channels)
 
 
+#: Questions of one page asked at once: enough to overlap, few enough to reuse pooled connections
+#: (SQLite's pool keeps 5; an overflow connection costs a thread and an open each time).
+CONCURRENT_QUESTIONS = 2
+
+
 class DashboardReader:
     """Builds a Dashboard from a Scope with one stats service."""
 
     def __init__(self, stats: StatsService) -> None:
         self._stats = stats
+        self._slots = asyncio.Semaphore(CONCURRENT_QUESTIONS)
+
+    async def _ask(self, interpretation: Interpretation, *, now: datetime) -> Answer:
+        async with self._slots:
+            return await self._stats.answer(interpretation, now=now)
+
+    async def _rows(self, interpretation: Interpretation, *, now: datetime) -> tuple[Row, ...]:
+        async with self._slots:
+            return await self._stats.breakdown(interpretation, now=now)
 
     async def read(self, scope: Scope, *, now: datetime, visitors: bool = True) -> Dashboard:
         """Every number of the page; a link or sharer nobody knows raises NotFound.
@@ -185,8 +199,8 @@ class DashboardReader:
         Unique visitors are the one number counted from raw visits (a daily-salted hash cannot be
         rolled up); with `visitors=False` it is left for a second request so the page stays fast.
         """
-        ask = self._stats.answer
-        rows = self._stats.breakdown
+        ask = self._ask
+        rows = self._rows
         grain = series_grain(scope)
         dark = dark_channels(scope)
 
