@@ -410,15 +410,20 @@ def db_upgrade(settings: Settings, revision: str) -> None:
     click.echo(f"database at revision {run(go)}")
 
 
-def _add_dashboard_commands() -> None:
-    """`lantern user` and `lantern share` live in their own module."""
+def _add_command_groups() -> None:
+    """Command groups that live in their own modules (each imports what it needs lazily)."""
     from lantern.cli_dashboard import share, user
+    from lantern.cli_forwarding import ga4, webhook
+    from lantern.cli_sites import site
 
+    main.add_command(webhook)
+    main.add_command(ga4)
+    main.add_command(site)
     main.add_command(user)
     main.add_command(share)
 
 
-_add_dashboard_commands()
+_add_command_groups()
 
 if __name__ == "__main__":
     main()

@@ -15,6 +15,8 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lantern.forwarding import build_forwarder
+from tracking.capture import PageCapture
 from tracking.core.attribution import Classifier
 from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
@@ -34,11 +36,12 @@ from tracking.storage.link_events import LinkChangeListener
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.pg_writer import PgVisitWriter
+from tracking.storage.sites import SqlSites
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
 from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
-from tracking.web import api
+from tracking.web import api, collect
 from tracking.web import app as tracker_web
 from tracking.web.dashboard.setup import add_dashboard
 
@@ -99,7 +102,7 @@ def build_not_found_throttle(settings: Settings) -> NotFoundThrottle | None:
 def _writer(engine: AsyncEngine, visits: SqlVisitStore, settings: Settings) -> Write[Visit]:
     """How batches reach the database: one statement each on PostgreSQL, else the generic store."""
     if engine.dialect.name == "postgresql":
-        return PgVisitWriter(engine, tz=settings.zone).write_batch
+        return PgVisitWriter(engine, tz=settings.zone, forward_always=settings.ga4_enabled).write_batch
     return visits.write_batch
 
 
@@ -160,7 +163,11 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
 
         cache = LinkCache(load, size=settings.link_cache_size, ttl=settings.link_cache_ttl)
         sqlite_file = sqlite_path(settings.database_url)
-        sqlite_writer = SqliteVisitWriter(sqlite_file, tz=settings.zone) if sqlite_file else None
+        sqlite_writer = (
+            SqliteVisitWriter(sqlite_file, tz=settings.zone, forward_always=settings.ga4_enabled)
+            if sqlite_file
+            else None
+        )
         spool = VisitSpool(
             Path(settings.spool_dir),
             max_bytes=settings.spool_max_mb * 1024 * 1024,
@@ -182,12 +189,13 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             ),
             trusted_proxies=parse_networks(settings.trusted_proxies),
         )
+        salts = DailySalts(visits.salt_for)
         tracker = Tracker(
             cache=cache,
             builder=builder,
             record=committer.record,
             reserve_click=links.reserve_click,
-            salts=DailySalts(visits.salt_for),
+            salts=salts,
             clock=clock,
             redirect_status=settings.redirect_status,
             preview_window=window,
@@ -203,14 +211,29 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             listener = LinkChangeListener(settings.database_url, cache.forget)
             await listener.start()
 
+        shortener = build_shortener(settings, links, clock)
+        capture = PageCapture(
+            sites=SqlSites(engine, clock=clock),
+            builder=builder,
+            record=committer.record,
+            salt_for=lambda now: salts.for_day(now.date()),
+            clock=clock,
+            shortener=shortener,
+            per_network_per_minute=settings.collect_rate_per_minute,
+            per_site_per_minute=settings.collect_site_rate_per_minute,
+            trusted_proxies=parse_networks(settings.trusted_proxies),
+        )
         await committer.start()
+        forwarder = build_forwarder(settings, engine, clock)
+        await forwarder.start()
         try:
             yield Container(
                 settings=settings,
                 engine=engine,
                 links=links,
                 visits=visits,
-                shortener=build_shortener(settings, links, clock),
+                shortener=shortener,
+                capture=capture,
                 stats=build_stats(settings, engine),
                 cache=cache,
                 committer=committer,
@@ -219,6 +242,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 cache_listener=listener,
             )
         finally:
+            await forwarder.stop()
             await committer.stop()
             if sqlite_writer is not None:
                 await sqlite_writer.close()
@@ -247,6 +271,8 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
             app[tracker_web.TRACKER] = built.tracker
             app[tracker_web.ENGINE] = built.engine
             app[tracker_web.COUNTRY_HEADER] = settings.country_header
+            assert built.capture is not None
+            app[collect.CAPTURE] = built.capture
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,
                 stats=built.stats,
@@ -259,6 +285,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     app.cleanup_ctx.append(lifetime)
     api.add_api_routes(app)
     install_bots(app, settings)
+    collect.add_collect_routes(app)
     add_dashboard(app, settings)
     tracker_web.add_tracker_routes(app)
 

@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     not_found_burst: int = Field(
         30, ge=1, description="Unknown-link answers per client network at once before the rate applies."
     )
+    collect_rate_per_minute: int = Field(
+        60, ge=0, description="Page-tag beacons a minute per site and client network; 0 turns the limit off."
+    )
+    collect_site_rate_per_minute: int = Field(
+        6000, ge=0, description="Page-tag beacons a minute per site over all visitors; 0 turns the limit off."
+    )
     session_secret: SecretStr | None = Field(
         None, description="Secret that encrypts dashboard session cookies; unset: a 0600 key file is used."
     )
@@ -133,6 +139,73 @@ class Settings(BaseSettings):
     telegram_api_url: str = Field(
         "https://api.telegram.org", description="Root of the Bot API server (a local Bot API server, tests)."
     )
+
+    ga4_measurement_id: str | None = Field(
+        None, description="GA4 measurement id (G-…); with the API secret, clicks and shares go to GA4."
+    )
+    ga4_api_secret: SecretStr | None = Field(
+        None, description="GA4 Measurement Protocol API secret (Admin → Data streams → API secrets)."
+    )
+    ga4_url: str = Field(
+        "https://www.google-analytics.com",
+        description="Root of the GA4 collection endpoint (tests, proxies).",
+    )
+    ga4_ad_user_data: bool = Field(
+        False, description="Tell GA4 visitors consented to ad user data (sent as GA4's consent block)."
+    )
+    ga4_ad_personalization: bool = Field(
+        False, description="Tell GA4 visitors consented to ad personalisation."
+    )
+    forward_lease_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds a worker holds an outbox event or delivery before another may retry it.",
+    )
+    alert_quiet_hours: str = Field(
+        "", description="Local hours when chat alerts wait, e.g. 22-7; empty = alerts at any hour."
+    )
+    alert_spike_minimum: int = Field(
+        20, ge=1, description="Clicks in an hour a link needs before a spike alert is considered."
+    )
+    alert_spike_factor: float = Field(
+        3.0, gt=1, description="How many times its usual clicks for that hour make a spike."
+    )
+    webhook_allow_private: bool = Field(
+        False, description="Deliver webhooks to private and loopback addresses (inside your own network)."
+    )
+
+    @model_validator(mode="after")
+    def _ga4_is_complete(self) -> Settings:
+        if bool(self.ga4_measurement_id) != bool(self.ga4_api_secret):
+            raise ValueError(
+                "GA4 forwarding needs both LANTERN_GA4_MEASUREMENT_ID and LANTERN_GA4_API_SECRET (or neither)"
+            )
+        parts = urlsplit(self.ga4_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(
+                "LANTERN_GA4_URL must be an http(s) URL such as https://www.google-analytics.com"
+            )
+        return self
+
+    @field_validator("alert_quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        if value.strip() and not re.fullmatch(r"\s*([01]?\d|2[0-3])\s*-\s*([01]?\d|2[0-3])\s*", value):
+            raise ValueError("quiet hours are two local hours, like 22-7")
+        return value.strip()
+
+    @property
+    def quiet_hours(self) -> tuple[int, int] | None:
+        """(start, end) local hours of the alerts' quiet time, or None."""
+        if not self.alert_quiet_hours:
+            return None
+        start, end = (int(part) for part in self.alert_quiet_hours.split("-"))
+        return start, end
+
+    @property
+    def ga4_enabled(self) -> bool:
+        """True when clicks and share events are forwarded to GA4."""
+        return bool(self.ga4_measurement_id and self.ga4_api_secret)
 
     @model_validator(mode="after")
     def _bots_are_complete(self) -> Settings:

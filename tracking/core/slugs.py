@@ -39,6 +39,8 @@ RESERVED = frozenset(
         "new",
         "links",
         "stats",
+        "collect",
+        "lantern.js",
         "dashboard",  # the web dashboard, its shares (/dashboard/s/…) and sign-in links
     }
 )

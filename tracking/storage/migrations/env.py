@@ -8,8 +8,11 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+# Importing the table modules registers their tables on the metadata.
 import tracking.storage.account_tables
-import tracking.storage.tables  # noqa: F401  (registers the tables on the metadata)
+import tracking.storage.outbox_tables
+import tracking.storage.site_tables
+import tracking.storage.tables  # noqa: F401
 
 target_metadata = SQLModel.metadata
 

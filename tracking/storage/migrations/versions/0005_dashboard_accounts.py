@@ -1,7 +1,7 @@
 """dashboard: users, one-time sign-in tokens and shared read-only views
 
-Revision ID: 0002_dashboard
-Revises: 0001
+Revision ID: 0005_dashboard
+Revises: 0004_digests
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 import tracking.storage.types
 
-revision = '0002_dashboard'
-down_revision = '0001'
+revision = '0005_dashboard'
+down_revision = '0004_digests'
 branch_labels = None
 depends_on = None
 
