@@ -46,6 +46,8 @@ async def test_signed_in_tour(site: Site, browser: Browser) -> None:
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.locator(".figure-clicks .value")).to_have_text("6")
     await expect(page.locator(".figure-visitors .value")).to_have_text("1")  # fetched after the page
+    await expect(page.locator("#panel-evidence")).to_contain_text("Referrer")  # so are these panels
+    await expect(page.locator("#panel-devices")).to_contain_text("Desktop")
     await shot(page, "dashboard.png")
 
     # Click a row: the whole page filters to WhatsApp.

@@ -268,8 +268,10 @@ async def test_a_dimension_row_filters_the_whole_page(site: Site) -> None:
     async with ClientSession() as client:
         async with client.get(url) as answer:
             html = await answer.text()
-        assert "?evidence=referrer" in html  # the evidence row is a filter link
-        async with client.get(url, params={"evidence": "referrer"}) as answer:
+        assert 'data-fill-panels="' in html  # the per-day panels come after the page
+        async with client.get(url + "/panels.html") as answer:
+            assert "?evidence=referrer" in await answer.text()  # the evidence row is a filter link
+        async with client.get(url, params={"evidence": "referrer", "panels": "all"}) as answer:
             page = text_of(await answer.text())
         assert re.search(r"Clicks 1\b", page) and re.search(r"Telegram 1\b", page)
         assert "Evidence: Referrer" in page

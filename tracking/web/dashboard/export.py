@@ -37,7 +37,9 @@ def dashboard_zip(dashboard: Dashboard, *, about: Sequence[tuple[str, str]]) -> 
         ),
     }
     for name, rows in dashboard.panels.items():
-        files[f"{name}.csv"] = _csv(("key", "label", "value"), ((r.key, r.label, r.value) for r in rows))
+        files[f"{name}.csv"] = _csv(
+            ("key", "label", "value"), ((r.key, r.label, r.value) for r in rows or ())
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():

@@ -107,7 +107,7 @@ class Dashboard:
     figures: tuple[Figure, ...]
     series: Series
     channel_groups: tuple[ChannelGroup, ...]
-    panels: dict[str, tuple[PanelRow, ...]]
+    panels: dict[str, tuple[PanelRow, ...] | None]  # None: not read with the page (asked for after)
     question: Answer | None = None
     notes: tuple[str, ...] = field(default=())
 
@@ -193,14 +193,25 @@ class DashboardReader:
         async with self._slots:
             return await self._stats.breakdown(interpretation, now=now)
 
-    async def read(self, scope: Scope, *, now: datetime, visitors: bool = True) -> Dashboard:
+    async def read(
+        self, scope: Scope, *, now: datetime, visitors: bool = True, dimensions: bool = True
+    ) -> Dashboard:
         """Every number of the page; a link or sharer nobody knows raises NotFound.
 
         Unique visitors are the one number counted from raw visits (a daily-salted hash cannot be
         rolled up); with `visitors=False` it is left for a second request so the page stays fast.
+        With `dimensions=False` the country, device, browser and evidence panels are left out too
+        (None): their roll-up keeps every link and channel, which is the slow read at millions of
+        visits, so the page asks for them afterwards.
         """
         ask = self._ask
-        rows = self._rows
+
+        async def rows(interpretation: Interpretation, *, now: datetime) -> tuple[Row, ...] | None:
+            group = interpretation.group_by
+            if not dimensions and group is not None and group.value in PANEL_DIMENSIONS.values():
+                return None
+            return await self._rows(interpretation, now=now)
+
         grain = series_grain(scope)
         dark = dark_channels(scope)
 
@@ -225,6 +236,7 @@ class DashboardReader:
             answers, breakdowns, unique_visitors()
         )
         click_series, share_series, *panel_rows, evidence = found
+        assert click_series is not None and share_series is not None
         if not dark:  # the filter leaves no dark-social channel: their clicks are none
             dark_clicks = replace(dark_clicks, total=0, previous_total=0)
         figures = (
@@ -250,10 +262,10 @@ class DashboardReader:
         panels = {
             "apps": _rows(shares.rows, shares.total, "channel"),
             **{
-                name: _rows(found_rows, clicks.total, param)
+                name: None if found_rows is None else _rows(found_rows, clicks.total, param)
                 for (name, param), found_rows in zip(PANEL_FILTERS, panel_rows, strict=True)
             },
-            "evidence": _evidence(evidence),
+            "evidence": None if evidence is None else _evidence(evidence),
         }
         return Dashboard(
             scope=scope,

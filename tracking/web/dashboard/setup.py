@@ -125,6 +125,8 @@ def build_dashboard(settings: Settings) -> web.Application:
     router.add_get("/s/{token}", views.shared_page)
     router.add_get("/s/{token}/export.zip", views.shared_export_zip)
     router.add_get("/visitors.json", views.visitors_json)
+    router.add_get("/panels.html", views.panels_fragment)
+    router.add_get("/s/{token}/panels.html", views.shared_panels_fragment)
     router.add_get("/s/{token}/visitors.json", views.shared_visitors_json)
     router.add_get("/links", links.links_page)
     router.add_post("/links", links.create_links)

@@ -67,18 +67,18 @@ def problem_text(page: Page, problem: Problem) -> str:
 
 
 async def read_dashboard(
-    page: Page, view: View, now: datetime, *, visitors: bool = True
+    page: Page, view: View, now: datetime, *, visitors: bool = True, dimensions: bool = True
 ) -> tuple[View, Dashboard, Answer | None]:
     """The page's numbers; an unknown link or sharer in the filters is said and left out."""
     reader = DashboardReader(page.container.stats)
     try:
-        dashboard = await reader.read(view.scope, now=now, visitors=visitors)
+        dashboard = await reader.read(view.scope, now=now, visitors=visitors, dimensions=dimensions)
     except NotFound as error:
         problem = Problem(N_("Left out a filter: {reason}."), {"reason": error.message})
         scope = replace(view.scope, link=None, sharer=None)
         question = replace(view.question, link=None, sharer=None) if view.question else None
         view = replace(view, scope=scope, question=question, problems=(*view.problems, problem))
-        dashboard = await reader.read(scope, now=now, visitors=visitors)
+        dashboard = await reader.read(scope, now=now, visitors=visitors, dimensions=dimensions)
     answer = None
     if view.question is not None:
         answer = await page.container.stats.answer(view.question, now=now)
@@ -212,6 +212,7 @@ async def render_dashboard(
     share: Share | None = None,
     fixed: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
+    template: str = "dashboard.html",
 ) -> web.Response:
     """The dashboard for this request's view; `fixed` parameters (a link page's slug) always apply."""
     now = page.container.clock()
@@ -222,20 +223,25 @@ async def render_dashboard(
         tz=page.container.settings.zone,
         default_question=share.question if share else None,
     )
+    fragment = template != "dashboard.html"
     inline = page.request.query.get("visitors") == "1"  # without script: counted with the page
-    view, dashboard, answer = await read_dashboard(page, view, now, visitors=inline)
+    every_panel = fragment or page.request.query.get("panels") == "all"
+    view, dashboard, answer = await read_dashboard(
+        page, view, now, visitors=inline and not fragment, dimensions=every_panel
+    )
     values = context(page, view, dashboard, answer, base=base)
     data_base = f"{PREFIX}/s/{share.token}" if share else PREFIX
     values.update(
         export_url=view_url(f"{data_base}/export.zip", view.params),
         visitors_url=view_url(f"{data_base}/visitors.json", view.params),
+        panels_url=view_url(f"{data_base}/panels.html", view.params),
         read_only=read_only,
         share=share,
         fixed=fixed or {},
         change_text=lambda *a, **k: change_text(page, *a, **k),
         **(extra or {}),
     )
-    return page.render("dashboard.html", values)
+    return page.render(template, values)
 
 
 async def dashboard_page(request: web.Request) -> web.Response:
@@ -253,6 +259,24 @@ async def shared_page(request: web.Request) -> web.Response:
     if share is None:
         return not_found(page)
     return await render_dashboard(page, base=f"{PREFIX}/s/{share.token}", read_only=True, share=share)
+
+
+async def panels_fragment(request: web.Request) -> web.Response:
+    """GET /dashboard/panels.html: the country, device, browser and evidence panels of a view."""
+    page = await page_for(request)
+    if page.user is None:
+        return sign_in_needed(page)
+    return await render_dashboard(page, base=f"{PREFIX}/", read_only=False, template="panels.html")
+
+
+async def shared_panels_fragment(request: web.Request) -> web.Response:
+    """GET /dashboard/s/{token}/panels.html: the same, for a shared view."""
+    page = await page_for(request)
+    share = await page.accounts.live_share(token=request.match_info["token"])
+    if share is None:
+        return not_found(page)
+    base = f"{PREFIX}/s/{share.token}"
+    return await render_dashboard(page, base=base, read_only=True, share=share, template="panels.html")
 
 
 async def _visitors(page: Page, share: Share | None) -> web.Response:

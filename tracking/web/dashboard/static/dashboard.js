@@ -77,11 +77,29 @@
     });
   }
 
+  function panels() {
+    var pending = document.querySelector("[data-fill-panels]");
+    if (!pending) return;
+    fetch(pending.getAttribute("data-fill-panels"), { credentials: "same-origin" })
+      .then(function (answer) { return answer.ok ? answer.text() : Promise.reject(answer.status); })
+      .then(function (html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        Array.prototype.forEach.call(holder.querySelectorAll("section.panel"), function (panel) {
+          var old = document.getElementById(panel.id);
+          if (old) old.replaceWith(panel);
+        });
+      })
+      .catch(function () {
+        Array.prototype.forEach.call(document.querySelectorAll("[data-fill-panels]"), function (p) { p.textContent = "—"; });
+      });
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button.copy") : null;
     if (button) copy(button);
   });
-  function start() { chart(); fill(); }
+  function start() { chart(); fill(); panels(); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
