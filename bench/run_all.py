@@ -164,8 +164,9 @@ def write(
         "its visit. The reference spends its CPU inside aiohttp and asyncio alone; Lantern adds building "
         "the visit (attribution is cached per user agent — compare the no-attribution row), waiting on the "
         "batch, and the batch write: on SQLite an insert with two indexes and a WAL commit per batch on a "
-        "writer thread that shares the two cores with wrk and the event loop; on PostgreSQL a COPY, the "
-        "roll-up upserts and a synchronous commit, each a round trip through asyncpg on the event loop.",
+        "writer thread that shares the two cores with wrk and the event loop; on PostgreSQL one statement "
+        "per batch (raw rows and roll-up upserts through `unnest` in data-modifying CTEs, so a single round "
+        "trip through asyncpg on the event loop) and its synchronous commit.",
         "- The top frames above are aiohttp's and asyncio's own (socket writes, request parsing): Lantern's "
         "code is a small share of the serving thread's time.",
         "- *lost* must be 0 in every row: the benchmark fails otherwise.",

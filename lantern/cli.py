@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 from pydantic import ValidationError
@@ -20,6 +20,9 @@ from tracking.core.errors import LanternError
 from tracking.core.links import SharerRef
 from tracking.core.shortening import ShortenRequest
 from tracking.settings import Settings
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 T = TypeVar("T")
 
@@ -106,8 +109,6 @@ def serve(
     settings: Settings, host: str | None, port: int | None, workers: int | None, reuse_port: bool
 ) -> None:
     """Run the tracker, the API and every configured bot in one process (or N sharing the port)."""
-    from aiohttp import web
-
     from lantern.composition import build_app, prepare_database
 
     host = host if host is not None else settings.host
@@ -125,10 +126,20 @@ def serve(
             err=True,
         )
         sys.exit(Supervisor(worker_command(host, port), workers, drain_timeout=SHUTDOWN_TIMEOUT + 5).run())
-    app = build_app(settings)
-    app.on_startup.append(_tune_gc)
+    try:
+        app = build_app(settings)
+    except LanternError as error:
+        fail(error.message)
     if not reuse_port:
         click.echo(f"Lantern serving on http://{host}:{port} (short links: {settings.base_url})", err=True)
+    run_server(app, host=host, port=port, reuse_port=reuse_port)
+
+
+def run_server(app: web.Application, *, host: str, port: int, reuse_port: bool = False) -> None:
+    """Serve the app until SIGTERM/SIGINT, draining in-flight requests (the benchmark serves this way too)."""
+    from aiohttp import web
+
+    app.on_startup.append(_tune_gc)
     web.run_app(
         app,
         host=host,
@@ -254,7 +265,7 @@ def prune(settings: Settings, days: int) -> None:
 
     async def go() -> int:
         async with database(settings) as engine:
-            await SqlVisitStore(engine, tz=settings.zone).forget_batches(before=utc_now() - BATCH_IDS_KEPT)
+            await SqlVisitStore(engine).forget_batches(before=utc_now() - BATCH_IDS_KEPT)
             return await prune_visits(engine, before=before)
 
     click.echo(f"deleted {run(go)} raw visits older than {before:%Y-%m-%d %H:%M} UTC; counts are kept")

@@ -22,13 +22,13 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.dependencies import BotDependencies
 from bot.slack import blocks
 from bot.slack.home import Home
 from bot.slack.links import LINK_SHORTCUT, Links
 from bot.slack.linkstats import LinkStats
 from bot.slack.people import People
 from bot.slack.unfurl import Unfurls
-from tracking.services import Container
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def reporting_errors(listener: Listener) -> Callable[[AsyncArgs], Awaitable[None
 
 
 def build_bolt_app(
-    container: Container,
+    parts: BotDependencies,
     client: AsyncWebClient,
     *,
     signing_secret: str | None,
@@ -152,10 +152,22 @@ def build_bolt_app(
     bolt.error(on_error)
 
     people = People(client)
-    links = Links(container, people)
+    links = Links(shortener=parts.shortener, people=people)
+    stats = LinkStats(stats=parts.stats, clock=parts.clock)
+    home = Home(
+        people=people,
+        sharers=parts.sharers,
+        links=parts.links,
+        stats=parts.stats,
+        short_url=parts.shortener.short_url,
+        clock=parts.clock,
+    )
+    unfurls = Unfurls(
+        links=parts.links, shares=parts.shares, stats=parts.stats, clock=parts.clock, base_url=parts.base_url
+    )
     bolt.command(LINK_COMMAND)(reporting_errors(links.link_command))
     bolt.message_shortcut(LINK_SHORTCUT)(reporting_errors(links.link_shortcut))
-    bolt.command(STATS_COMMAND)(reporting_errors(LinkStats(container).linkstats_command))
-    bolt.event(HOME_EVENT)(reporting_errors(Home(container, people).app_home_opened))
-    bolt.event(UNFURL_EVENT)(reporting_errors(Unfurls(container).link_shared))
+    bolt.command(STATS_COMMAND)(reporting_errors(stats.linkstats_command))
+    bolt.event(HOME_EVENT)(reporting_errors(home.app_home_opened))
+    bolt.event(UNFURL_EVENT)(reporting_errors(unfurls.link_shared))
     return bolt

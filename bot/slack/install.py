@@ -1,6 +1,6 @@
 """Wiring Slack into the tracker's aiohttp app: `POST /slack/events` (HTTP mode) or Socket Mode.
 
-The Bolt app is built at start-up, after the container (an earlier
+The Bolt app is built at start-up, after the bot dependencies (an earlier
 cleanup context), and lives exactly as long as the aiohttp app. The
 request handler only translates between aiohttp and Bolt, and hands Bolt
 the raw body so the signature is checked over exactly the bytes Slack signed.
@@ -21,9 +21,9 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.dependencies import BOT_DEPENDENCIES
 from bot.slack.app import build_bolt_app
 from tracking.core.errors import ConfigError
-from tracking.services import CONTAINER
 from tracking.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ async def _bolt_app(
             session=session,
         )
         bolt = build_bolt_app(
-            app[CONTAINER],
+            app[BOT_DEPENDENCIES],
             client,
             signing_secret=signing_secret,
             allowed_teams=settings.slack_allowed_teams,

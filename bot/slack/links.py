@@ -16,8 +16,7 @@ from bot.slack.commands import DEFAULT_CHANNEL, LinkUsageError, is_help, parse_l
 from bot.slack.message_urls import urls_in_message
 from bot.slack.people import People
 from tracking.core.errors import LanternError
-from tracking.core.shortening import ShortenRequest, ShortenResult
-from tracking.services import Container
+from tracking.core.shortening import Shortener, ShortenRequest, ShortenResult
 
 #: The message shortcut's callback id (the manifest names the same one).
 LINK_SHORTCUT = "get_tracked_link"
@@ -26,8 +25,8 @@ LINK_SHORTCUT = "get_tracked_link"
 class Links:
     """Listeners that make links; each acknowledges at once and answers through the response URL."""
 
-    def __init__(self, container: Container, people: People) -> None:
-        self._container = container
+    def __init__(self, *, shortener: Shortener, people: People) -> None:
+        self._shortener = shortener
         self._people = people
 
     async def link_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
@@ -49,7 +48,7 @@ class Links:
         )
         request = ShortenRequest(url=asked.url, campaign=asked.campaign, slug=asked.slug, sharer=sharer)
         try:
-            results = await self._container.shortener.shorten_for_channels(request, asked.channels)
+            results = await self._shortener.shorten_for_channels(request, asked.channels)
         except LanternError as error:
             await respond(**blocks.problem(error).as_response())
             return
@@ -74,7 +73,7 @@ class Links:
         for url in urls:
             try:
                 request = ShortenRequest(url=url, channel=DEFAULT_CHANNEL, sharer=sharer)
-                results.append(await self._container.shortener.shorten(request))
+                results.append(await self._shortener.shorten(request))
             except LanternError as error:
                 failures.append((url, error.message))
         await respond(**blocks.link_reply(results, failures).as_response())

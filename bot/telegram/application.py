@@ -22,12 +22,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.dependencies import BotDependencies
 from bot.telegram.access import AccessGate
 from bot.telegram.dedupe import RecentUpdates
 from bot.telegram.handlers import Handlers
 from bot.telegram.keyboards import CALLBACK_PREFIX
 from bot.telegram.ptb import LanternApplication
-from tracking.services import Container
 from tracking.settings import Settings
 
 #: The updates Lantern asks Telegram for (webhook and polling alike).
@@ -54,7 +54,7 @@ TELEGRAM_TRANSPORT = web.AppKey("telegram_transport", BotTransport)
 
 
 def build_application(
-    settings: Settings, container: Container, transport: BotTransport
+    settings: Settings, parts: BotDependencies, transport: BotTransport
 ) -> LanternApplication:
     """The Application for these settings, every handler registered; not yet initialised."""
     if settings.telegram_token is None:
@@ -76,7 +76,14 @@ def build_application(
     if settings.telegram_mode == "webhook":
         builder = builder.updater(None)
     application: LanternApplication = builder.build()
-    add_handlers(application, Handlers(container), AccessGate(settings.telegram_allowed_users))
+    handlers = Handlers(
+        shortener=parts.shortener,
+        stats=parts.stats,
+        links=parts.links,
+        shares=parts.shares,
+        clock=parts.clock,
+    )
+    add_handlers(application, handlers, AccessGate(settings.telegram_allowed_users))
     return application
 
 

@@ -25,10 +25,10 @@ from bot.telegram.commands import (
 from bot.telegram.ptb import Context
 from tracking.core.errors import LanternError, LinkNotFound
 from tracking.core.links import SharerRef
+from tracking.core.ports import Clock, LinkLookup, ShareRecorder, StatsAnswers
 from tracking.core.questions.parser import parse_question
 from tracking.core.questions.render import is_empty, render_html
-from tracking.core.shortening import ShortenRequest, ShortenResult
-from tracking.services import Container
+from tracking.core.shortening import Shortener, ShortenRequest, ShortenResult
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +54,22 @@ def _urls_in(message: Message) -> list[str]:
 
 
 class Handlers:
-    """The bot's handlers; they read Lantern's parts from the container at call time."""
+    """The bot's handlers: everything they can reach is given here."""
 
-    def __init__(self, container: Container) -> None:
-        self._container = container
+    def __init__(
+        self,
+        *,
+        shortener: Shortener,
+        stats: StatsAnswers,
+        links: LinkLookup,
+        shares: ShareRecorder,
+        clock: Clock,
+    ) -> None:
+        self._shortener = shortener
+        self._stats = stats
+        self._links = links
+        self._shares = shares
+        self._clock = clock
 
     async def help(self, update: Update, context: Context) -> None:
         """Explain what Lantern does, with examples (/start and /help)."""
@@ -72,7 +84,7 @@ class Handlers:
         command = parse_link_args(argument_text(message.text or ""))
         request = ShortenRequest(command.url, campaign=command.campaign, sharer=sharer_of(user))
         channels = command.channels or (DEFAULT_CHANNEL,)
-        results = await self._container.shortener.shorten_for_channels(request, channels)
+        results = await self._shortener.shorten_for_channels(request, channels)
         pairs = [(result.link.channel or DEFAULT_CHANNEL, result) for result in results]
         campaign = results[0].link.campaign if results else None
         await message.reply_text(replies.links_text(results[0].link.target, pairs, campaign))
@@ -85,9 +97,9 @@ class Handlers:
         question = argument_text(message.text or "")
         if not question:
             raise UsageError(STATS_USAGE)
-        now = self._container.clock()
-        interpretation = parse_question(question, now=now, tz=self._container.stats.tz)
-        answer = await self._container.stats.answer(interpretation, now=now)
+        now = self._clock()
+        interpretation = parse_question(question, now=now, tz=self._stats.tz)
+        answer = await self._stats.answer(interpretation, now=now)
         await message.reply_text(render_html(answer))
         if answer.rows and not is_empty(answer):
             from tracking.charts import render_chart  # matplotlib loads on the first chart only
@@ -120,7 +132,7 @@ class Handlers:
             await query.answer()
             return
         slug, channel = parsed
-        original = await self._container.links.get_by_slug(slug)
+        original = await self._links.get_by_slug(slug)
         if original is None:
             raise LinkNotFound(f"no link has the slug {slug!r} any more")
         result = await self._shorten(
@@ -169,7 +181,7 @@ class Handlers:
             log.warning("chosen inline result %r is not one of Lantern's", chosen.result_id)
             return
         slug, channel = parsed
-        if not await self._container.tracker.record_share(slug, channel, source=INLINE_SOURCE):
+        if not await self._shares.record_share(slug, channel, source=INLINE_SOURCE):
             log.warning("chosen inline result names unknown link %r", slug)
 
     async def on_error(self, update: object, context: Context) -> None:
@@ -188,7 +200,7 @@ class Handlers:
 
     async def _shorten(self, url: str, channel: str, *, campaign: str | None, user: User) -> ShortenResult:
         request = ShortenRequest(url, channel=channel, campaign=campaign, sharer=sharer_of(user))
-        return await self._container.shortener.shorten(request)
+        return await self._shortener.shorten(request)
 
 
 async def _tell(update: Update, html_text: str, plain_text: str) -> None:

@@ -12,7 +12,7 @@ from tracking.core.shortening import ShortenRequest
 
 async def shorten(slack: SlackLantern, url: str, *, mine: bool = True) -> str:
     sharer = sharer_ref(TEAM, USER, "admin") if mine else sharer_ref(TEAM, "U0SOMEONE", "Someone Else")
-    result = await slack.container.shortener.shorten(ShortenRequest(url, channel="whatsapp", sharer=sharer))
+    result = await slack.parts.shortener.shorten(ShortenRequest(url, channel="whatsapp", sharer=sharer))
     return result.link.slug
 
 

@@ -23,7 +23,7 @@ async def test_link_for_whatsapp_is_tagged_and_credited_to_the_telegram_user(emu
     (reply,) = await emulated.user.replies()
     assert "<b>Your links</b> for https://example.com/post" in reply.text
     [slug] = slugs_in(reply.text)
-    assert f"WhatsApp: {emulated.container.shortener.short_url(slug)}" in reply.text
+    assert f"WhatsApp: {emulated.parts.shortener.short_url(slug)}" in reply.text
 
     [link] = await emulated.storage.links()
     [sharer] = await emulated.storage.sharers()
