@@ -10,10 +10,9 @@ import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
-from lantern.composition import build_app
+from lantern.composition import PARTS, Parts, build_app
 from tests.web.conftest import BROWSER, ServerFactory
 from tracking.core.shortening import ShortenRequest
-from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 from tracking.storage.accounts import SqlAccounts
 
@@ -32,7 +31,7 @@ class Site:
     """A running Lantern with a few links: whatsapp (3 clicks, 1 preview), email (1), telegram (2, 1)."""
 
     server: TestServer
-    container: Container
+    container: Parts
     base: str
     slugs: dict[str, str]
 
@@ -65,7 +64,7 @@ async def site(clean_env: None, sqlite_url: str, aiohttp_server: ServerFactory) 
     base = f"http://127.0.0.1:{port}"
     settings = Settings(database_url=sqlite_url, base_url=base, session_secret="dashboard-tests")
     server = await aiohttp_server(build_app(settings), port=port)
-    container = server.app[CONTAINER]
+    container = server.app[PARTS]
     slugs: dict[str, Any] = {}
     for channel, campaign in (("whatsapp", "spring"), ("email", "spring"), ("telegram", None)):
         result = await container.shortener.shorten(

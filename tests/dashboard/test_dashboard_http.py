@@ -10,7 +10,8 @@ from html import unescape
 from aiohttp import ClientSession, CookieJar
 
 from tests.dashboard.conftest import Site
-from tracking.storage.link_listing import LinkSearch, SqlLinkListing
+from tracking.core.dashboard import LinkSearch
+from tracking.storage.link_listing import SqlLinkListing
 
 
 def text_of(html: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-
 #: Breakdowns kept per local day beside the channel (no hourly table holds them).
 DIMENSION_GROUPS = ("country", "device", "browser", "evidence")
 

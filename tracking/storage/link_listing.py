@@ -2,46 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Table, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tracking.core.links import Link
+from tracking.core.dashboard import LinkSearch, ListedLink
 from tracking.storage.links import to_link
 from tracking.storage.tables import LinkRow, RollupDailyLinkRow, SharerRow
 
 _LINKS: Table = LinkRow.__table__  # type: ignore[attr-defined]
 _SHARERS: Table = SharerRow.__table__  # type: ignore[attr-defined]
 _LINK_DAYS: Table = RollupDailyLinkRow.__table__  # type: ignore[attr-defined]
-
-Sort = Literal["clicks", "newest", "oldest", "slug"]
-State = Literal["active", "disabled", "expired", "any"]
-
-
-@dataclass(frozen=True, slots=True)
-class ListedLink:
-    """A link with its all-time clicks and share events, and who made it."""
-
-    link: Link
-    clicks: int
-    shares: int
-    sharer: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class LinkSearch:
-    """What the list shows: free text (slug, URL or campaign), filters, order and page."""
-
-    text: str = ""
-    channel: str | None = None
-    campaign: str | None = None
-    state: State = "any"
-    sort: Sort = "clicks"
-    limit: int = 50
-    offset: int = 0
 
 
 class SqlLinkListing:

@@ -15,10 +15,15 @@ from aiohttp import web
 from aiohttp_session import Session, get_session
 
 from tracking.core.accounts import User
+from tracking.core.dashboard import Accounts
 from tracking.i18n import LANGUAGES, Language, Translator, from_accept_language, normalize, translator
-from tracking.services import CONTAINER, Container
-from tracking.storage.accounts import SqlAccounts
-from tracking.web.dashboard.keys import ENVIRONMENTS, STATIC_VERSION, VENDOR_PRESENT
+from tracking.web.dashboard.keys import (
+    DASHBOARD,
+    ENVIRONMENTS,
+    STATIC_VERSION,
+    VENDOR_PRESENT,
+    DashboardContext,
+)
 
 PREFIX = "/dashboard"
 NO_STORE = "private, no-store"
@@ -39,14 +44,14 @@ class Page:
     user: User | None
 
     @property
-    def container(self) -> Container:
-        """The running process's parts."""
-        return self.request.config_dict[CONTAINER]
+    def container(self) -> DashboardContext:
+        """What the composition root gave the dashboard."""
+        return self.request.config_dict[DASHBOARD]
 
     @property
-    def accounts(self) -> SqlAccounts:
+    def accounts(self) -> Accounts:
         """Users and shares."""
-        return accounts_of(self.request)
+        return self.container.accounts
 
     def csrf_token(self) -> str:
         """This session's CSRF token (made on first use)."""
@@ -98,12 +103,6 @@ class Page:
         return self.t.day(value, style=style)
 
 
-def accounts_of(request: web.Request) -> SqlAccounts:
-    """Users and shares, on the process's database."""
-    container = request.config_dict[CONTAINER]
-    return SqlAccounts(container.engine, clock=container.clock)
-
-
 def pick_language(request: web.Request, session: Session) -> Language:
     """`?lang=` first, then the switch remembered in the session, then Accept-Language."""
     asked = request.query.get("lang")
@@ -122,7 +121,7 @@ async def page_for(request: web.Request) -> Page:
     user = None
     user_id = session.get("uid")
     if isinstance(user_id, int):
-        user = await accounts_of(request).user(user_id=user_id)
+        user = await request.config_dict[DASHBOARD].accounts.user(user_id=user_id)
         if user is None:  # the account is gone: forget it
             session.invalidate()
     return Page(request, session, language, translator(language), user)

@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from tracking.core.channels import CHANNELS, Group
+from tracking.core.dashboard import LinkSearch
 from tracking.core.errors import InvalidInput, LanternError
 from tracking.core.links import Link, LinkState, SharerRef, short_url
 from tracking.core.shortening import ShortenRequest, ShortenResult
-from tracking.storage.link_listing import LinkSearch, SqlLinkListing
 from tracking.web.dashboard import words
 from tracking.web.dashboard.context import PREFIX, Page, page_for
 from tracking.web.dashboard.qr import qr_png, qr_svg
@@ -59,7 +59,7 @@ async def _list_context(page: Page) -> dict[str, Any]:
         limit=PAGE_SIZE,
         offset=offset,
     )
-    listing = SqlLinkListing(page.container.engine)
+    listing = page.container.listing
     now = page.container.clock()
     found, total = await listing.search(search, now=now)
     params = {k: v for k, v in query.items() if k in ("search", "channel", "campaign", "state", "sort") and v}
@@ -146,7 +146,7 @@ async def create_links(request: web.Request) -> web.Response:
         values["form_error"] = error.message
         values["form"] = dict(form) | {"channels": channels}
         return page.render("links.html", values, status=400)
-    values["found"], values["total"] = await SqlLinkListing(page.container.engine).search(
+    values["found"], values["total"] = await page.container.listing.search(
         LinkSearch(sort="newest", limit=PAGE_SIZE), now=page.container.clock()
     )
     return page.render("links.html", values, status=201)
