@@ -11,7 +11,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import dashboard_assets, memory_bench, profile_hot_path, redirect_bench, stats_bench
+from bench import (
+    access_log_bench,
+    cli_startup,
+    dashboard_assets,
+    memory_bench,
+    profile_hot_path,
+    redirect_bench,
+    stats_bench,
+)
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
@@ -205,6 +213,12 @@ def main() -> None:
     memory = memory_bench.measure(seconds=40)
     profile = profile_hot_path.profile()
     write(redirect, stats, memory, profile, time.monotonic() - started)
+    later_sections = [
+        *cli_startup.section(cli_startup.run()),
+        *access_log_bench.section(access_log_bench.run()),
+    ]
+    with DOC.open("a", encoding="utf-8") as doc:
+        doc.write("\n".join(later_sections))
     lost = [r for r in redirect if r.get("lost")]
     print(DOC.read_text())
     if lost:

@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import make_url
@@ -166,7 +167,7 @@ async def database(settings: Settings, *, upgrade: bool | None = None) -> AsyncI
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     try:
         if upgrade if upgrade is not None else settings.is_sqlite:
-            await migrate.upgrade(engine)
+            await migrate.upgrade_if_behind(engine)
         yield engine
     finally:
         await engine.dispose()
@@ -322,6 +323,18 @@ async def running_parts(
                 committer.items_written,
                 committer.batches_written,
             )
+
+
+def access_log_options(settings: Settings) -> dict[str, Any]:
+    """`web.run_app` arguments for the access log: none unless LANTERN_ACCESS_LOG is on."""
+    if not settings.access_log:
+        return {"access_log": None}
+    from tracking.web.access_log import LOGGER, access_logger_class
+
+    return {
+        "access_log": LOGGER,
+        "access_log_class": access_logger_class(parse_networks(settings.trusted_proxies)),
+    }
 
 
 def build_app(

@@ -80,4 +80,4 @@ class Supervisor:
 
 def worker_command(host: str, port: int) -> list[str]:
     """How a worker is started: this same program, one process, sharing the port."""
-    return [sys.executable, "-m", "lantern.cli", "serve", "--host", host, "--port", str(port), "--reuse-port"]
+    return [sys.executable, "-m", "lantern", "serve", "--host", host, "--port", str(port), "--reuse-port"]

@@ -102,6 +102,11 @@ class Settings(BaseSettings):
         description="Where the dashboard's cookie key is kept (made 0600 on first start) without a secret.",
     )
     log_level: str = Field("INFO", description="Python logging level.")
+    access_log: bool = Field(
+        False,
+        description="Log one line per request (network prefix, method, path without query, status, time); "
+        "off by default because it costs redirect throughput.",
+    )
     workers: int = Field(1, ge=1, le=64, description="Processes `lantern serve` runs, sharing the port.")
     worker_index: int = Field(
         0, ge=0, description="Set by `lantern serve` for each worker; worker 0 runs the polling bots."
