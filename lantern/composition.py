@@ -51,10 +51,12 @@ from tracking.settings import Settings
 from tracking.spool import VisitSpool
 from tracking.stats import StatsService
 from tracking.storage import migrate
+from tracking.storage.accounts import SqlAccounts
 from tracking.storage.api_keys import SqlApiKeys
 from tracking.storage.engine import create_engine
 from tracking.storage.health import SqlHealthProbe
 from tracking.storage.link_events import LinkChangeListener
+from tracking.storage.link_listing import SqlLinkListing
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.pg_writer import PgVisitWriter
@@ -65,6 +67,8 @@ from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
 from tracking.web import api, collect
 from tracking.web import app as tracker_web
+from tracking.web.dashboard.keys import DASHBOARD, DashboardContext
+from tracking.web.dashboard.setup import add_dashboard
 
 log = logging.getLogger(__name__)
 
@@ -437,6 +441,15 @@ def build_app(
             app[tracker_web.COUNTRY_HEADER] = settings.country_header
             assert built.capture is not None
             app[collect.CAPTURE] = built.capture
+            app[DASHBOARD] = DashboardContext(
+                settings=settings,
+                stats=built.stats,
+                shortener=built.shortener,
+                links=built.links,
+                accounts=SqlAccounts(built.engine, clock=clock),
+                listing=SqlLinkListing(built.engine),
+                clock=clock,
+            )
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,
                 stats=built.stats,
@@ -451,6 +464,7 @@ def build_app(
     api.add_api_routes(app)
     install_bots(app, settings)
     collect.add_collect_routes(app)
+    add_dashboard(app, settings)
     tracker_web.add_tracker_routes(app)
 
     return app
