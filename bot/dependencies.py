@@ -14,6 +14,7 @@ from aiohttp import web
 from tracking.asking import QuestionDesk
 from tracking.core.ports import Clock, LinkLookup, SharerDirectory, ShareRecorder, StatsAnswers
 from tracking.core.shortening import Shortener
+from tracking.subscribing import SubscriptionCommands
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class BotDependencies:
     shares: ShareRecorder
     clock: Clock
     base_url: str
+    subscriptions: SubscriptionCommands | None = None  # digests and alerts, when the database has them
 
 
 BOT_DEPENDENCIES = web.AppKey("bot_dependencies", BotDependencies)

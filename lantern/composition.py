@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy import make_url
@@ -63,7 +64,9 @@ from tracking.storage.pg_writer import PgVisitWriter
 from tracking.storage.sites import SqlSites
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
+from tracking.storage.subscriptions import SqlSubscriptions
 from tracking.storage.visits import SqlVisitStore
+from tracking.subscribing import SubscriptionCommands
 from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
 from tracking.web import api, collect
 from tracking.web import app as tracker_web
@@ -245,7 +248,25 @@ class Parts:
             shares=self.tracker,
             clock=self.clock,
             base_url=self.settings.base_url,
+            subscriptions=build_subscription_commands(self.settings, self.engine, self.clock),
         )
+
+
+def build_subscription_commands(
+    settings: Settings, engine: AsyncEngine, clock: Clock
+) -> SubscriptionCommands:
+    """Digest and alert commands for the bots; a digest's question is checked when it is set up."""
+    from tracking.core.questions.parser import parse_question
+
+    def check_question(question: str, now: datetime, tz: ZoneInfo) -> None:
+        parse_question(question, now=now, tz=tz)
+
+    return SubscriptionCommands(
+        store=SqlSubscriptions(engine, clock=clock),
+        clock=clock,
+        timezone=settings.timezone,
+        check_question=check_question,
+    )
 
 
 PARTS = web.AppKey("parts", Parts)

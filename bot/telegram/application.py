@@ -28,6 +28,7 @@ from bot.telegram.dedupe import RecentUpdates
 from bot.telegram.handlers import Handlers
 from bot.telegram.keyboards import CALLBACK_PREFIX
 from bot.telegram.ptb import LanternApplication
+from bot.telegram.subscriptions import subscription_handlers
 from tracking.settings import Settings
 
 #: The updates Lantern asks Telegram for (webhook and polling alike).
@@ -89,6 +90,8 @@ def build_application(
         anyone=settings.telegram_allow_anyone,
     )
     add_handlers(application, handlers, gate)
+    if parts.subscriptions is not None:
+        application.add_handlers(subscription_handlers(parts.subscriptions))
     return application
 
 
