@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from tracking.asking import QuestionDesk
 from tracking.core.ports import Clock, LinkLookup, SharerDirectory, ShareRecorder, StatsAnswers
 from tracking.core.shortening import Shortener
+from tracking.subscribing import SubscriptionCommands
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +23,13 @@ class BotDependencies:
 
     shortener: Shortener
     stats: StatsAnswers
+    questions: QuestionDesk  # stats questions from chat users: limited per user, answered off the loop
     links: LinkLookup
     sharers: SharerDirectory
     shares: ShareRecorder
     clock: Clock
     base_url: str
+    subscriptions: SubscriptionCommands | None = None  # digests and alerts, when the database has them
 
 
 BOT_DEPENDENCIES = web.AppKey("bot_dependencies", BotDependencies)

@@ -26,6 +26,7 @@ from drills import (
     abuse,
     bad_urls,
     forged_platforms,
+    heavy_questions,
     hostile_headers,
     hostile_requests,
     ip_recovery,
@@ -65,6 +66,7 @@ DRILLS: list[Drill] = [
     Drill(9, "hostile-headers", hostile_headers.run),
     Drill(9, "ip-recovery", ip_recovery.run),
     Drill(9, "locked-sqlite", locked_sqlite.run),
+    Drill(9, "heavy-questions", heavy_questions.run),
 ]
 
 
@@ -160,7 +162,7 @@ def write(rows: list[DrillResult], seconds: float) -> None:
         lines += [f"  - ✗ {failure}" for failure in r.failures]
     lines += ["", "## What each drill does", ""]
     lines += [f"- `drills/{_module(d).rsplit('.', 1)[-1]}.py` — {_purpose(d)}" for d in DRILLS]
-    missing = sorted(set(range(1, 9)) - {d.number for d in DRILLS})
+    missing = sorted(set(range(1, 10)) - {d.number for d in DRILLS})
     if missing:
         lines += ["", f"Drills {', '.join(map(str, missing))} of issue #8 are not registered yet."]
     lines.append("")

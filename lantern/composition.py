@@ -7,23 +7,30 @@ the SQL repositories; every adapter is handed the narrow ports it needs.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dependencies import BOT_DEPENDENCIES, BotDependencies
+from lantern import redaction, request_log
 from lantern.forwarding import build_forwarder
+from tracking.address_ranges import RangesFile
+from tracking.asking import QuestionDesk, chart_processes
 from tracking.capture import PageCapture
 from tracking.core.attribution import Classifier, describe_device
+from tracking.core.attribution.scanner_evidence import ScannerEvidence, ScannerPolicy
 from tracking.core.errors import ConfigError
 from tracking.core.ports import Clock, VisitWriter
 from tracking.core.rate_limits import RateLimiter
@@ -46,10 +53,12 @@ from tracking.settings import Settings
 from tracking.spool import VisitSpool
 from tracking.stats import StatsService
 from tracking.storage import migrate
+from tracking.storage.accounts import SqlAccounts
 from tracking.storage.api_keys import SqlApiKeys
 from tracking.storage.engine import create_engine
 from tracking.storage.files import sqlite_path
 from tracking.storage.link_events import LinkChangeListener
+from tracking.storage.link_listing import SqlLinkListing
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.pg_writer import PgVisitWriter
@@ -57,12 +66,16 @@ from tracking.storage.refusals import refused_for_its_data
 from tracking.storage.sites import SqlSites
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
+from tracking.storage.subscriptions import SqlSubscriptions
 from tracking.storage.tables import visit_text_sizes
 from tracking.storage.visitor_key import load_visitor_key
 from tracking.storage.visits import SqlVisitStore
+from tracking.subscribing import SubscriptionCommands
 from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
 from tracking.web import api, collect
 from tracking.web import app as tracker_web
+from tracking.web.dashboard.keys import DASHBOARD, DashboardContext
+from tracking.web.dashboard.setup import add_dashboard
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +90,46 @@ def host_policy(settings: Settings) -> HostPolicy:
     return HostPolicy.build([settings.base_url], settings.denied_domains)
 
 
+def scanner_policy(settings: Settings) -> ScannerPolicy | None:
+    """The scanner-evidence policy from settings, or None when it is switched off."""
+    if not settings.scanner_evidence:
+        return None
+    return ScannerPolicy(
+        enabled=frozenset(settings.scanner_signals),
+        threshold=settings.scanner_threshold,
+        batch_links=settings.scanner_batch_links,
+        batch_seconds=settings.scanner_batch_seconds,
+        preflight_seconds=settings.scanner_preflight_seconds,
+        just_sent_seconds=settings.scanner_just_sent_seconds,
+    )
+
+
 def build_classifier(settings: Settings) -> Classifier:
     """The attribution classifier; referrers from Lantern's own host never count as a channel."""
-    return Classifier(own_hosts=host_policy(settings).own_hosts)
+    return Classifier(own_hosts=host_policy(settings).own_hosts, scanner_policy=scanner_policy(settings))
 
 
-def build_stats(settings: Settings, engine: AsyncEngine) -> StatsService:
-    """The stats use case wired to storage."""
-    return StatsService(SqlStatsReader(engine), tz=settings.zone, links=SqlLinkRepository(engine))
+def build_stats(settings: Settings, engine: AsyncEngine, executor: Executor | None = None) -> StatsService:
+    """The stats use case wired to storage (series filled on `executor` when given)."""
+    return StatsService(
+        SqlStatsReader(engine), tz=settings.zone, links=SqlLinkRepository(engine), executor=executor
+    )
+
+
+def build_question_desk(settings: Settings, stats: StatsService, executor: Executor) -> QuestionDesk:
+    """The one door for stats questions: per-asker limit, bounded pool, bounded questions in flight."""
+    limiter = None
+    if settings.question_rate_per_minute > 0:
+        limiter = RateLimiter(
+            per_minute=settings.question_rate_per_minute, burst=settings.question_burst, clock=time.monotonic
+        )
+    return QuestionDesk(
+        stats,
+        executor=executor,
+        charts=functools.partial(chart_processes, settings.chart_processes),
+        limiter=limiter,
+        max_in_flight=settings.questions_in_flight,
+    )
 
 
 def build_shortener(settings: Settings, links: SqlLinkRepository, clock: Clock = utc_now) -> Shortener:
@@ -195,6 +240,7 @@ class Parts:
     writer: VisitWriter
     shortener: Shortener
     stats: StatsService
+    questions: QuestionDesk
     cache: LinkCache
     committer: GroupCommitter[Visit]
     spool: VisitSpool
@@ -208,12 +254,31 @@ class Parts:
         return BotDependencies(
             shortener=self.shortener,
             stats=self.stats,
+            questions=self.questions,
             links=self.links,
             sharers=self.links,
             shares=self.tracker,
             clock=self.clock,
             base_url=self.settings.base_url,
+            subscriptions=build_subscription_commands(self.settings, self.engine, self.clock),
         )
+
+
+def build_subscription_commands(
+    settings: Settings, engine: AsyncEngine, clock: Clock
+) -> SubscriptionCommands:
+    """Digest and alert commands for the bots; a digest's question is checked when it is set up."""
+    from tracking.core.questions.parser import parse_question
+
+    def check_question(question: str, now: datetime, tz: ZoneInfo) -> None:
+        parse_question(question, now=now, tz=tz)
+
+    return SubscriptionCommands(
+        store=SqlSubscriptions(engine, clock=clock),
+        clock=clock,
+        timezone=settings.timezone,
+        check_question=check_question,
+    )
 
 
 PARTS = web.AppKey("parts", Parts)
@@ -260,7 +325,17 @@ async def running_parts(
 
         visitor_key = load_visitor_key(settings)
         await _check_visitor_key(visits, visitor_key)
+        policy = scanner_policy(settings)
+        ranges_file = (
+            RangesFile(Path(settings.address_ranges_file), check_every=0) if policy is not None else None
+        )
+        evidence = (
+            ScannerEvidence(policy=policy, ranges=ranges_file.ranges)
+            if policy is not None and ranges_file is not None
+            else None
+        )
         builder = VisitBuilder(
+            scanner_evidence=evidence,
             classifier=classifier if classifier is not None else build_classifier(settings),
             privacy=PrivacyPolicy(
                 store_ip=settings.store_ip,
@@ -287,6 +362,11 @@ async def running_parts(
         await writer.start()
         listener = None
         housekeeping = asyncio.create_task(_housekeeping(engine, visits, clock), name="housekeeping")
+        ranges_refresh = (
+            asyncio.create_task(_refresh_ranges(ranges_file, evidence), name="address-ranges")
+            if ranges_file is not None and evidence is not None
+            else None
+        )
         if engine.dialect.name == "postgresql":
             await ensure_partitions(engine, clock())
             listener = LinkChangeListener(settings.database_url, cache.forget)
@@ -311,6 +391,9 @@ async def running_parts(
         await committer.start()
         forwarder = build_forwarder(settings, engine, clock)
         await forwarder.start()
+        pool = ThreadPoolExecutor(max_workers=settings.question_threads, thread_name_prefix="lantern-answers")
+        stats = build_stats(settings, engine, pool)
+        questions = build_question_desk(settings, stats, pool)
         try:
             yield Parts(
                 settings=settings,
@@ -320,7 +403,8 @@ async def running_parts(
                 writer=writer,
                 shortener=shortener,
                 capture=capture,
-                stats=build_stats(settings, engine),
+                stats=stats,
+                questions=questions,
                 cache=cache,
                 committer=committer,
                 spool=spool,
@@ -329,18 +413,32 @@ async def running_parts(
                 cache_listener=listener,
             )
         finally:
+            questions.close()
+            pool.shutdown(wait=False, cancel_futures=True)
             await forwarder.stop()
             await committer.stop()
             await writer.close()
             if listener is not None:
                 await listener.stop()
             housekeeping.cancel()
-            await asyncio.gather(housekeeping, return_exceptions=True)
+            if ranges_refresh is not None:
+                ranges_refresh.cancel()
+            await asyncio.gather(
+                housekeeping, *([ranges_refresh] if ranges_refresh else []), return_exceptions=True
+            )
             log.info(
                 "visit writer stopped after %d visits in %d batches",
                 committer.items_written,
                 committer.batches_written,
             )
+
+
+async def _refresh_ranges(ranges_file: RangesFile, evidence: ScannerEvidence, every: float = 60.0) -> None:
+    """Pick up a file `lantern ranges update` wrote, without a restart."""
+    while True:
+        await asyncio.sleep(every)
+        if await asyncio.to_thread(ranges_file.refresh):
+            evidence.ranges = ranges_file.ranges
 
 
 def access_log_options(settings: Settings) -> dict[str, Any]:
@@ -366,11 +464,15 @@ def build_app(
 
     Raises ConfigError at once for a database it could not serve.
     """
+    redaction.install(settings)  # before anything can log a token or a password
+    request_log.install()
     check_servable(settings)
     app = web.Application(client_max_size=64 * 1024)
     live: list[Parts] = []
     metrics = Metrics(lambda: (live[0].committer, live[0].cache) if live else None)
     app[tracker_web.METRICS] = metrics
+    token = settings.metrics_token
+    app[tracker_web.METRICS_TOKEN] = token.get_secret_value() if token is not None else ""
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         async with running_parts(settings, clock, classifier=classifier, devices=devices) as built:
@@ -384,9 +486,19 @@ def build_app(
             app[tracker_web.COUNTRY_HEADER] = settings.country_header
             assert built.capture is not None
             app[collect.CAPTURE] = built.capture
+            app[DASHBOARD] = DashboardContext(
+                settings=settings,
+                stats=built.stats,
+                shortener=built.shortener,
+                links=built.links,
+                accounts=SqlAccounts(built.engine, clock=clock),
+                listing=SqlLinkListing(built.engine),
+                clock=clock,
+            )
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,
                 stats=built.stats,
+                questions=built.questions,
                 verify_key=SqlApiKeys(built.engine, clock=clock).verify,
                 clock=clock,
             )
@@ -397,6 +509,7 @@ def build_app(
     api.add_api_routes(app)
     install_bots(app, settings)
     collect.add_collect_routes(app)
+    add_dashboard(app, settings)
     tracker_web.add_tracker_routes(app)
 
     return app

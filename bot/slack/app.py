@@ -28,6 +28,7 @@ from bot.slack.home import Home
 from bot.slack.links import LINK_SHORTCUT, Links
 from bot.slack.linkstats import LinkStats
 from bot.slack.people import People
+from bot.slack.subscriptions import subscription_middleware
 from bot.slack.unfurl import Unfurls
 
 log = logging.getLogger(__name__)
@@ -149,11 +150,13 @@ def build_bolt_app(
     )
     bolt.middleware(skip_retries)
     bolt.middleware(workspace_guard(allowed_teams))
+    if parts.subscriptions is not None:
+        bolt.middleware(subscription_middleware(parts.subscriptions, STATS_COMMAND))
     bolt.error(on_error)
 
     people = People(client)
     links = Links(shortener=parts.shortener, people=people)
-    stats = LinkStats(stats=parts.stats, clock=parts.clock)
+    stats = LinkStats(questions=parts.questions, clock=parts.clock)
     home = Home(
         people=people,
         sharers=parts.sharers,

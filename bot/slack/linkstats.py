@@ -6,7 +6,6 @@ for); help and unreadable questions stay ephemeral.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -17,11 +16,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks
 from bot.slack.commands import is_help, unescape
-from tracking.charts import render_chart
+from tracking.asking import QuestionDesk
 from tracking.core.errors import LanternError
-from tracking.core.ports import Clock, StatsAnswers
+from tracking.core.ports import Clock
 from tracking.core.questions.model import Answer, QuestionNotUnderstood
-from tracking.core.questions.parser import parse_question
 from tracking.core.questions.render import describe_interpretation, is_empty
 
 log = logging.getLogger(__name__)
@@ -33,8 +31,8 @@ NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found", "access_denied"
 class LinkStats:
     """Listener for `/linkstats`."""
 
-    def __init__(self, *, stats: StatsAnswers, clock: Clock) -> None:
-        self._stats = stats
+    def __init__(self, *, questions: QuestionDesk, clock: Clock) -> None:
+        self._questions = questions
         self._clock = clock
 
     async def linkstats_command(
@@ -47,23 +45,24 @@ class LinkStats:
             await respond(**blocks.stats_help().as_response())
             return
         now = self._clock()
+        asker = f"slack:{command.get('team_id') or ''}:{command.get('user_id') or ''}"
         try:
-            interpretation = parse_question(question, now=now, tz=self._stats.tz)
-            answer = await self._stats.answer(interpretation, now=now)
+            answer = await self._questions.ask(question, asker=asker, now=now)
         except QuestionNotUnderstood as error:
             await respond(**blocks.not_understood(error).as_response())
             return
         except LanternError as error:
             await respond(**blocks.problem(error).as_response())
             return
-        await respond(**blocks.stats_answer(answer).as_response(in_channel=True))
+        reply = await self._questions.run(blocks.stats_answer, answer)
+        await respond(**reply.as_response(in_channel=True))
         if answer.rows and not is_empty(answer):
             await self._post_chart(answer, str(command.get("channel_id") or ""), client, respond)
 
     async def _post_chart(
         self, answer: Answer, channel_id: str, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        png = await asyncio.to_thread(render_chart, answer)
+        png = await self._questions.chart(answer)
         title = describe_interpretation(answer.interpretation)
         try:
             await client.files_upload_v2(

@@ -28,6 +28,7 @@ from bot.telegram.dedupe import RecentUpdates
 from bot.telegram.handlers import Handlers
 from bot.telegram.keyboards import CALLBACK_PREFIX
 from bot.telegram.ptb import LanternApplication
+from bot.telegram.subscriptions import subscription_handlers
 from tracking.settings import Settings
 
 #: The updates Lantern asks Telegram for (webhook and polling alike).
@@ -78,12 +79,19 @@ def build_application(
     application: LanternApplication = builder.build()
     handlers = Handlers(
         shortener=parts.shortener,
-        stats=parts.stats,
+        questions=parts.questions,
         links=parts.links,
         shares=parts.shares,
         clock=parts.clock,
     )
-    add_handlers(application, handlers, AccessGate(settings.telegram_allowed_users))
+    gate = AccessGate(
+        settings.telegram_allowed_users,
+        settings.telegram_allowed_chats,
+        anyone=settings.telegram_allow_anyone,
+    )
+    add_handlers(application, handlers, gate)
+    if parts.subscriptions is not None:
+        application.add_handlers(subscription_handlers(parts.subscriptions))
     return application
 
 

@@ -7,7 +7,6 @@ the one error handler (`on_error`) turns into a short reply.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, Message, MessageEntity, Update, User
@@ -23,10 +22,10 @@ from bot.telegram.commands import (
     parse_link_args,
 )
 from bot.telegram.ptb import Context
+from tracking.asking import QuestionDesk
 from tracking.core.errors import LanternError, LinkNotFound
 from tracking.core.links import SharerRef
-from tracking.core.ports import Clock, LinkLookup, ShareRecorder, StatsAnswers
-from tracking.core.questions.parser import parse_question
+from tracking.core.ports import Clock, LinkLookup, ShareRecorder
 from tracking.core.questions.render import is_empty, render_html
 from tracking.core.shortening import Shortener, ShortenRequest, ShortenResult
 
@@ -60,13 +59,13 @@ class Handlers:
         self,
         *,
         shortener: Shortener,
-        stats: StatsAnswers,
+        questions: QuestionDesk,
         links: LinkLookup,
         shares: ShareRecorder,
         clock: Clock,
     ) -> None:
         self._shortener = shortener
-        self._stats = stats
+        self._questions = questions
         self._links = links
         self._shares = shares
         self._clock = clock
@@ -97,14 +96,13 @@ class Handlers:
         question = argument_text(message.text or "")
         if not question:
             raise UsageError(STATS_USAGE)
-        now = self._clock()
-        interpretation = parse_question(question, now=now, tz=self._stats.tz)
-        answer = await self._stats.answer(interpretation, now=now)
-        await message.reply_text(render_html(answer))
+        desk = self._questions
+        user = update.effective_user
+        asker = f"telegram:{user.id if user else message.chat.id}"
+        answer = await desk.ask(question, asker=asker, now=self._clock())
+        await message.reply_text(await desk.run(render_html, answer))
         if answer.rows and not is_empty(answer):
-            from tracking.charts import render_chart  # matplotlib loads on the first chart only
-
-            png = await asyncio.to_thread(render_chart, answer)
+            png = await desk.chart(answer)
             await message.reply_photo(png)
 
     async def pasted(self, update: Update, context: Context) -> None:

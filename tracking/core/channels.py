@@ -52,6 +52,8 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("googlechat", Group.MESSAGING, "Google Chat", ("google-chat", "gchat")),
     Channel("zoom", Group.MESSAGING, "Zoom"),
     Channel("mattermost", Group.MESSAGING, "Mattermost"),
+    Channel("matrix", Group.MESSAGING, "Matrix (Element)", ("element",)),
+    Channel("zalo", Group.MESSAGING, "Zalo"),
     Channel("email", Group.EMAIL, "Email", ("mail", "e-mail", "newsletter")),
     Channel("sms", Group.SMS, "SMS", ("text", "texts", "mms")),
     Channel("facebook", Group.SOCIAL, "Facebook", ("fb",)),
@@ -61,6 +63,9 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("reddit", Group.SOCIAL, "Reddit"),
     Channel("pinterest", Group.SOCIAL, "Pinterest"),
     Channel("mastodon", Group.SOCIAL, "Mastodon", ("fediverse",)),
+    Channel("bluesky", Group.SOCIAL, "Bluesky", ("bsky",)),
+    Channel("threads", Group.SOCIAL, "Threads"),
+    Channel("vk", Group.SOCIAL, "VK", ("vkontakte",)),
     Channel("tiktok", Group.SOCIAL, "TikTok"),
     Channel("youtube", Group.SOCIAL, "YouTube"),
     Channel("google", Group.SEARCH, "Google Search"),
@@ -68,6 +73,7 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("duckduckgo", Group.SEARCH, "DuckDuckGo", ("ddg",)),
     Channel("yahoo", Group.SEARCH, "Yahoo Search"),
     Channel("web", Group.WEB, "Other websites", ("website", "referral")),
+    Channel("qr", Group.DIRECT, "QR code", ("qr-code", "qrcode")),  # printed codes: scans are told apart
     Channel("direct", Group.DIRECT, "Direct", ("none", "unknown")),
 )
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Table, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tracking.core.stats_query import Query
+from tracking.core.stats_query import DIMENSION_GROUPS, Query
 from tracking.storage.tables import (
     LinkRow,
     RollupDailyLinkRow,
@@ -36,7 +36,6 @@ _LINK_DAYS: Table = RollupDailyLinkRow.__table__  # type: ignore[attr-defined]
 
 #: Groupings answered from the links table (through a join), and the column each reads.
 _LINK_GROUPS = {"campaign": _LINKS.c.campaign, "link": _LINKS.c.slug, "sharer": _SHARERS.c.handle}
-DIMENSION_GROUPS = ("country", "device", "browser")
 
 
 def _link_level(query: Query) -> bool:
@@ -48,7 +47,7 @@ def _link_level(query: Query) -> bool:
 def choose_table(query: Query) -> Table:
     """The smallest roll-up that can answer: per channel over all links, per link over all
     channels, or the full grain; hours and dimensions have their own tables."""
-    if query.group in DIMENSION_GROUPS:
+    if query.group in DIMENSION_GROUPS or query.dimension is not None:
         return _DIMS
     if not query.days:
         return _HOURLY
@@ -74,7 +73,15 @@ class SqlStatsReader:
         """Visit counts from the roll-ups: [(group key, count)], or [(None, total)] ungrouped."""
         table = choose_table(query)
         conditions = self._conditions(table, query)
-        if query.group in DIMENSION_GROUPS:
+        if (
+            query.dimension is not None
+            and query.group in DIMENSION_GROUPS
+            and query.group != query.dimension[0]
+        ):
+            return []  # one dimension per row: a country's visits are not kept by browser
+        if query.dimension is not None:
+            conditions += [table.c.dimension == query.dimension[0], table.c.value == query.dimension[1]]
+        elif query.group in DIMENSION_GROUPS:
             conditions.append(table.c.dimension == query.group)
         if query.group in _LINK_GROUPS:
             # Sum per link first, then name the (few) links: the join never sees every row.
@@ -166,6 +173,9 @@ class SqlStatsReader:
             )
         if query.channels is not None:
             statement = statement.where(_VISITS.c.channel.in_(query.channels))
+        if query.dimension is not None:
+            column, value = _VISITS.c[query.dimension[0]], query.dimension[1]
+            statement = statement.where(column == value if value else column.is_(None))
         links = self._link_filter(query)
         if links is not None:
             statement = statement.where(_VISITS.c.link_id.in_(select(_LINKS.c.id).where(links)))

@@ -22,6 +22,7 @@ class Metric(StrEnum):
     VISITS = "visits"  # every request, bots included
     UNIQUE_VISITORS = "unique visitors"
     LINKS = "links"  # links created
+    BOTS = "bots"  # machine fetches: email scanners, crawlers, scripts (see "by fetcher")
 
 
 class GroupBy(StrEnum):
@@ -38,6 +39,8 @@ class GroupBy(StrEnum):
     COUNTRY = "country"
     DEVICE = "device"
     BROWSER = "browser"
+    FETCHER = "fetcher"  # kind of fetcher: person, email-scanner, link-preview, search-crawler…
+    EVIDENCE = "evidence"  # which signal attributed each visit (the dashboard's panel)
 
     @property
     def is_time(self) -> bool:
@@ -61,6 +64,8 @@ class Interpretation:
     domain: str | None = None  # target host, e.g. "example.com"
     group_by: GroupBy | None = None
     top: int | None = None  # "top N": keep the N largest rows of the breakdown
+    #: Only visits with this value of a per-day dimension, e.g. ("country", "FR") (the dashboard's rows).
+    dimension: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

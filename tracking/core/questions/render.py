@@ -27,6 +27,7 @@ _NOUNS: dict[Metric, tuple[str, str]] = {
     Metric.VISITS: ("visit", "visits"),
     Metric.UNIQUE_VISITORS: ("unique visitor", "unique visitors"),
     Metric.LINKS: ("link created", "links created"),
+    Metric.BOTS: ("bot visit", "bot visits"),
 }
 
 _GROUP_PLURALS: dict[GroupBy, str] = {
@@ -41,6 +42,8 @@ _GROUP_PLURALS: dict[GroupBy, str] = {
     GroupBy.COUNTRY: "countries",
     GroupBy.DEVICE: "devices",
     GroupBy.BROWSER: "browsers",
+    GroupBy.FETCHER: "fetchers",
+    GroupBy.EVIDENCE: "kinds of evidence",
 }
 
 #: Characters that reorder text (Trojan-source style) and would garble a table or a headline.

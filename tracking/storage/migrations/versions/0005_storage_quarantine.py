@@ -1,7 +1,7 @@
 """visit quarantine; visitor salts leave the database, a visitor key fingerprint comes in
 
 Revision ID: 0005_storage
-Revises: 0004_digests
+Revises: 0005_dashboard
 
 A visit the database refuses for its data is kept in `visit_quarantine`
 instead of blocking its batch. The daily visitor salts are dropped: salts
@@ -19,7 +19,7 @@ from alembic import op
 import tracking.storage.types
 
 revision = "0005_storage"
-down_revision = "0004_digests"
+down_revision = "0005_dashboard"
 branch_labels = None
 depends_on = None
 
