@@ -43,7 +43,7 @@ _LINK_GROUPS = {
     "sharer": _SHARERS.c.handle,
     "page": _LINKS.c.target,  # pages are pseudo-links (slug "~…") whose target is the page's address
 }
-_SITES = SiteRow.__table__
+_SITES: Table = SiteRow.__table__  # type: ignore[attr-defined]
 
 
 def _link_level(query: Query) -> bool:
