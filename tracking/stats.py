@@ -37,6 +37,7 @@ _GROUP_KEYS = {
     GroupBy.CHANNEL: "channel", GroupBy.CAMPAIGN: "campaign", GroupBy.LINK: "link",
     GroupBy.SHARER: "sharer", GroupBy.COUNTRY: "country", GroupBy.DEVICE: "device",
     GroupBy.BROWSER: "browser", GroupBy.FETCHER: "fetcher", GroupBy.EVIDENCE: "evidence",
+    GroupBy.PAGE: "page",
 }  # fmt: skip
 UNIQUE_NOTE = (
     "unique visitors are counted per day (the visitor hash's salt changes daily), "
@@ -131,6 +132,7 @@ class StatsService:
             sharer_id=sharer_id,
             domain=i.domain.lower().removeprefix("www.") if i.domain else None,
             dimension=i.dimension,
+            page=i.page,
         )
 
     def _period(self, query: Query, start: datetime, end: datetime, *, hourly: bool = False) -> Query:
@@ -186,6 +188,8 @@ class StatsService:
             return {k: (c.label if (c := find_channel(k)) else k) for k in keys}
         if group is GroupBy.FETCHER:
             return {k: FETCHER_LABELS.get(k, k) for k in keys}
+        if group is GroupBy.PAGE:
+            return {k: urlsplit(k).path or "/" for k in keys}
         if group is GroupBy.LINK:
             targets = await self._reader.link_labels(keys)
             return {k: f"/{k} → {_short_target(t)}" for k, t in targets.items()}

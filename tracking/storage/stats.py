@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Table, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tracking.core.sites import PAGE_SLUG_PREFIX
 from tracking.core.stats_query import DIMENSION_GROUPS, Query
+from tracking.storage.site_tables import SiteRow
 from tracking.storage.tables import (
     LinkRow,
     RollupDailyLinkRow,
@@ -35,12 +37,19 @@ _TOTALS: Table = RollupDailyTotalRow.__table__  # type: ignore[attr-defined]
 _LINK_DAYS: Table = RollupDailyLinkRow.__table__  # type: ignore[attr-defined]
 
 #: Groupings answered from the links table (through a join), and the column each reads.
-_LINK_GROUPS = {"campaign": _LINKS.c.campaign, "link": _LINKS.c.slug, "sharer": _SHARERS.c.handle}
+_LINK_GROUPS = {
+    "campaign": _LINKS.c.campaign,
+    "link": _LINKS.c.slug,
+    "sharer": _SHARERS.c.handle,
+    "page": _LINKS.c.target,  # pages are pseudo-links (slug "~…") whose target is the page's address
+}
+_SITES: Table = SiteRow.__table__  # type: ignore[attr-defined]
 
 
 def _link_level(query: Query) -> bool:
     return query.group in _LINK_GROUPS or any(
-        value is not None for value in (query.link_id, query.campaign, query.sharer_id, query.domain)
+        value is not None
+        for value in (query.link_id, query.campaign, query.sharer_id, query.domain, query.page)
     )
 
 
@@ -136,6 +145,10 @@ class SqlStatsReader:
         parts: list[ColumnElement[bool]] = []
         if query.link_id is not None:
             parts.append(_LINKS.c.id == query.link_id)
+        if query.page is not None or query.group == "page":
+            parts.append(_LINKS.c.slug.like(PAGE_SLUG_PREFIX + "%"))
+        if query.page is not None:
+            parts.append(_LINKS.c.target.in_(select(_SITES.c.origin + literal(query.page))))
         if query.campaign is not None:
             parts.append(_LINKS.c.campaign == query.campaign)
         if query.sharer_id is not None:

@@ -41,6 +41,7 @@ class GroupBy(StrEnum):
     BROWSER = "browser"
     FETCHER = "fetcher"  # kind of fetcher: person, email-scanner, link-preview, search-crawler…
     EVIDENCE = "evidence"  # which signal attributed each visit (the dashboard's panel)
+    PAGE = "page"  # a page of a site carrying the page tag (copy-and-paste tracking)
 
     @property
     def is_time(self) -> bool:
@@ -60,6 +61,7 @@ class Interpretation:
     channel_filter: str | None = None  # what the user named: "messaging", "whatsapp", "dark social"
     campaign: str | None = None
     link: str | None = None  # a slug
+    page: str | None = None  # a page's path on a site carrying the page tag, e.g. "/blog/post"
     sharer: str | None = None  # a handle or display name, without "@"
     domain: str | None = None  # target host, e.g. "example.com"
     group_by: GroupBy | None = None
