@@ -29,6 +29,7 @@ from tracking.spool import VisitSpool
 from tracking.stats import StatsService
 from tracking.storage import migrate
 from tracking.storage.api_keys import SqlApiKeys
+from tracking.storage.deliveries import SqlSeenDeliveries
 from tracking.storage.engine import create_engine
 from tracking.storage.link_events import LinkChangeListener
 from tracking.storage.links import SqlLinkRepository
@@ -104,15 +105,18 @@ def _writer(engine: AsyncEngine, visits: SqlVisitStore, settings: Settings) -> W
 
 #: How long ids of written visit batches are kept (a retry or replay comes long before).
 BATCH_IDS_KEPT = timedelta(days=7)
+#: How long ids of Slack events and Telegram updates are kept (platforms retry for hours at most).
+DELIVERY_IDS_KEPT = timedelta(days=1)
 
 
 async def _housekeeping(engine: AsyncEngine, visits: SqlVisitStore, clock: Clock) -> None:
-    """Twice a day: next months' visit partitions (PostgreSQL) and old batch ids away."""
+    """Twice a day: next months' visit partitions (PostgreSQL), old batch and delivery ids away."""
     while True:
         await asyncio.sleep(12 * 3600)
         try:
             await ensure_partitions(engine, clock())
             await visits.forget_batches(before=clock() - BATCH_IDS_KEPT)
+            await SqlSeenDeliveries(engine, clock=clock).forget(before=clock() - DELIVERY_IDS_KEPT)
         except (OSError, SQLAlchemyError) as error:
             log.warning("housekeeping failed (will try again): %s", error)
 
@@ -265,12 +269,12 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
 
 def install_bots(app: web.Application, settings: Settings) -> None:
     """Add each configured chat bot to the app; each reads the container at start-up."""
-    if settings.slack_bot_token is not None:
+    if settings.slack_enabled:
         from bot.slack import install as install_slack
 
         install_slack(app, settings)
     else:
-        log.info("Slack is off: LANTERN_SLACK_BOT_TOKEN is not set")
+        log.info("Slack is off: neither LANTERN_SLACK_BOT_TOKEN nor LANTERN_SLACK_CLIENT_ID is set")
     if settings.telegram_token is not None:
         from bot.telegram import install as install_telegram
 

@@ -27,7 +27,7 @@ class Home:
             return
         lantern = self._container
         user_id = str(event["user"])
-        ref = await self._people.sharer(team_id=str(body.get("team_id") or ""), user_id=user_id)
+        ref = await self._people.sharer(client, team_id=str(body.get("team_id") or ""), user_id=user_id)
         sharer = await lantern.links.get_or_create_sharer(ref)
         now = lantern.clock()
         mine: list[HomeLink] = []

@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks
 from bot.slack.commands import DEFAULT_CHANNEL, LinkUsageError, is_help, parse_link_command
@@ -30,7 +31,9 @@ class Links:
         self._container = container
         self._people = people
 
-    async def link_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+    async def link_command(
+        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         """`/link URL [for CHANNEL, …] [campaign NAME] [as SLUG]` → one short link per channel, ephemeral."""
         await ack()
         text = str(command.get("text") or "")
@@ -43,6 +46,7 @@ class Links:
             await respond(**blocks.link_usage(error.message).as_response())
             return
         sharer = await self._people.sharer(
+            client,
             team_id=str(command.get("team_id") or ""),
             user_id=str(command.get("user_id") or ""),
             fallback_name=str(command.get("user_name") or ""),
@@ -55,7 +59,9 @@ class Links:
             return
         await respond(**blocks.link_reply(results).as_response())
 
-    async def link_shortcut(self, ack: AsyncAck, shortcut: dict[str, Any], respond: AsyncRespond) -> None:
+    async def link_shortcut(
+        self, ack: AsyncAck, shortcut: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         """The "Get tracked link" shortcut → a Slack-tagged link per web link in the message, ephemeral."""
         await ack()
         urls = urls_in_message(shortcut.get("message") or {})
@@ -65,6 +71,7 @@ class Links:
         user = shortcut.get("user") or {}
         team = shortcut.get("team") or {}
         sharer = await self._people.sharer(
+            client,
             team_id=str(team.get("id") or user.get("team_id") or ""),
             user_id=str(user.get("id") or ""),
             fallback_name=str(user.get("username") or user.get("name") or ""),

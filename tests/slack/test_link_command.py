@@ -58,7 +58,7 @@ async def test_the_sharer_is_the_slack_user_and_the_default_channel_is_slack(sla
     assert "`https://go.lantern.test/spring-guide`" in str(reply)
     sharer = await slack.container.links.get_or_create_sharer(sharer_ref(TEAM, USER, "admin"))
     assert sharer.id == link.sharer_id and sharer.handle == "admin"
-    assert [call.args for call in slack.peer.called("users.info")] == [{"user": USER}]
+    assert [call.args for call in slack.peer.called("users.info")] == [{"user": USER, "team_id": TEAM}]
 
 
 async def test_help_and_usage_problems_are_ephemeral_and_friendly(slack: SlackLantern) -> None:
