@@ -23,11 +23,12 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.telegram.access import AccessGate
-from bot.telegram.dedupe import RecentUpdates
+from bot.telegram.dedupe import OncePerUpdate
 from bot.telegram.handlers import Handlers
 from bot.telegram.keyboards import CALLBACK_PREFIX
 from bot.telegram.ptb import LanternApplication
 from tracking.services import Container
+from tracking.storage.deliveries import SqlSeenDeliveries
 from tracking.settings import Settings
 
 #: The updates Lantern asks Telegram for (webhook and polling alike).
@@ -76,13 +77,16 @@ def build_application(
     if settings.telegram_mode == "webhook":
         builder = builder.updater(None)
     application: LanternApplication = builder.build()
-    add_handlers(application, Handlers(container), AccessGate(settings.telegram_allowed_users))
+    once = OncePerUpdate(SqlSeenDeliveries(container.engine, clock=container.clock))
+    add_handlers(application, Handlers(container), AccessGate(settings.telegram_allowed_users), once)
     return application
 
 
-def add_handlers(application: LanternApplication, handlers: Handlers, gate: AccessGate) -> None:
+def add_handlers(
+    application: LanternApplication, handlers: Handlers, gate: AccessGate, once: OncePerUpdate
+) -> None:
     """Guards first (duplicates, then access), then one handler per kind of update."""
-    application.add_handler(TypeHandler(Update, RecentUpdates()), group=DEDUPE_GROUP)
+    application.add_handler(TypeHandler(Update, once), group=DEDUPE_GROUP)
     application.add_handler(TypeHandler(Update, gate), group=ACCESS_GROUP)
     application.add_handlers(
         [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import InlineQueryResultArticle, InlineQueryResultsButton, Message, MessageEntity, Update, User
+from telegram import InlineQueryResultsButton, Message, MessageEntity, Update, User
 from telegram.error import BadRequest, TelegramError
 
 from bot.telegram import inline, keyboards, replies
@@ -138,7 +138,12 @@ class Handlers:
             # a double press: the message already shows this channel's link
 
     async def inline_query(self, update: Update, context: Context) -> None:
-        """Offer one short link per channel, Telegram first, for `@bot URL` in any chat."""
+        """Preview the Telegram link `@bot URL` would make; nothing is stored while the user types.
+
+        The result is posted into a Telegram chat whichever one is picked, so
+        only a Telegram-tagged link is offered; its slug is promised in the
+        result id and the link is made when the result is chosen.
+        """
         query = update.inline_query
         if query is None:
             return
@@ -148,29 +153,32 @@ class Handlers:
             await query.answer([], cache_time=INLINE_CACHE_SECONDS, is_personal=True, button=hint)
             return
         command = parse_link_args(text)
-        channels = command.channels or keyboards.SHARE_CHANNELS
-        results: dict[str, InlineQueryResultArticle] = {}
-        for channel in channels:
-            shortened = await self._shorten(
-                command.url, channel, campaign=command.campaign, user=query.from_user
-            )
-            result = inline.article(shortened, shortened.link.channel or channel)
-            if result is not None:
-                results.setdefault(result.id, result)  # "wa, whatsapp" is one result
-        await query.answer(list(results.values()), cache_time=INLINE_CACHE_SECONDS, is_personal=True)
+        request = ShortenRequest(
+            command.url, channel=inline.CHANNEL, campaign=command.campaign, sharer=sharer_of(query.from_user)
+        )
+        preview = await self._container.shortener.preview(request)
+        result = inline.article(preview)
+        await query.answer([result] if result else [], cache_time=INLINE_CACHE_SECONDS, is_personal=True)
 
     async def chosen_inline_result(self, update: Update, context: Context) -> None:
-        """Store a picked inline result as a share event of its link and channel."""
+        """Make the link a picked result promised (tagged for Telegram) and store its share."""
         chosen = update.chosen_inline_result
         if chosen is None:
             return
-        parsed = inline.parse_result_id(chosen.result_id)
-        if parsed is None:
-            log.warning("chosen inline result %r is not one of Lantern's", chosen.result_id)
+        slug = inline.parse_result_id(chosen.result_id)
+        if slug is None:
+            log.warning("chosen inline result %r is not one of Lantern's", chosen.result_id[:80])
             return
-        slug, channel = parsed
-        if not await self._container.tracker.record_share(slug, channel, source=INLINE_SOURCE):
-            log.warning("chosen inline result names unknown link %r", slug)
+        command = parse_link_args(chosen.query)
+        request = ShortenRequest(
+            command.url,
+            channel=inline.CHANNEL,
+            campaign=command.campaign,
+            sharer=sharer_of(chosen.from_user),
+            reserved_slug=slug,
+        )
+        result = await self._container.shortener.shorten(request)
+        await self._container.tracker.record_share(result.link.slug, inline.CHANNEL, source=INLINE_SOURCE)
 
     async def on_error(self, update: object, context: Context) -> None:
         """The one error handler: a user's mistake gets its own message, anything else is logged

@@ -10,11 +10,10 @@ from telegram import InputTextMessageContent, LinkPreviewOptions
 
 from bot.telegram import inline, keyboards, replies
 from bot.telegram.commands import UsageError
-from bot.telegram.dedupe import RecentUpdates
 from tracking.core.errors import InvalidUrl
 from tracking.core.links import Link
 from tracking.core.questions.model import QuestionNotUnderstood
-from tracking.core.shortening import ShortenResult
+from tracking.core.shortening import ShortenPreview, ShortenResult
 
 
 def result_for(slug: str, channel: str, target: str = "https://example.com/") -> ShortenResult:
@@ -64,19 +63,31 @@ def test_share_keyboard_offers_every_other_channel() -> None:
     assert keyboards.share_keyboard("s" * 60, showing="telegram") is None
 
 
-def test_inline_result_ids_round_trip() -> None:
-    assert inline.result_id("abc1234", "email") == "abc1234:email"
-    assert inline.parse_result_id("abc1234:email") == ("abc1234", "email")
-    assert inline.result_id("s" * 60, "whatsapp") is None
-    for foreign in ("", "abc1234", "abc1234:", "abc1234:wa", "abc1234:nope", ":email", "a b:email"):
+def test_inline_result_ids_carry_the_promised_slug() -> None:
+    assert inline.result_id("abc1234") == "abc1234:telegram"
+    assert inline.parse_result_id("abc1234:telegram") == "abc1234"
+    assert (
+        inline.parse_result_id("abc1234:email") == "abc1234"
+    )  # older results: posted into Telegram all the same
+    assert inline.result_id("s" * 60) is None
+    for foreign in ("", "abc1234", ":telegram", "a b:telegram", "ab:telegram"):
         assert inline.parse_result_id(foreign) is None
 
 
 def test_inline_article_posts_the_bare_short_link_with_its_preview() -> None:
-    article = inline.article(result_for("abc1234", "whatsapp"), "whatsapp")
+    preview = ShortenPreview(
+        "abc1234",
+        "https://go.example.com/abc1234",
+        "https://example.com/post",
+        "https://example.com/post?utm_source=telegram",
+        "telegram",
+        None,
+        existing=False,
+    )
+    article = inline.article(preview)
     assert article is not None
-    assert article.id == "abc1234:whatsapp"
-    assert article.title == "Link for WhatsApp"
+    assert article.id == "abc1234:telegram"
+    assert article.title == "Share a link tagged for Telegram"
     content = article.input_message_content
     assert isinstance(content, InputTextMessageContent)
     assert content.message_text == "https://go.example.com/abc1234"
@@ -108,13 +119,3 @@ def test_replies_escape_what_users_typed() -> None:
         "lantern_bot"
     )
     assert "1234" in replies.refusal_text(1234)
-
-
-def test_recent_updates_remember_a_bounded_number() -> None:
-    recent = RecentUpdates(size=3)
-    assert [recent.first_time(i) for i in (1, 2, 1, 3, 2)] == [True, True, False, True, False]
-    assert recent.first_time(4) is True  # 1 is forgotten now
-    assert recent.first_time(1) is True
-    assert recent.first_time(4) is False
-    with pytest.raises(ValueError, match="at least 1"):
-        RecentUpdates(size=0)

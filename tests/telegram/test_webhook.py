@@ -85,48 +85,65 @@ async def test_the_same_update_id_is_handled_once(recorded: RecordedBot) -> None
     assert len(await recorded.storage.links()) == 1
 
 
-async def test_inline_query_offers_one_result_per_channel_and_a_pick_is_a_share(
+async def test_inline_typing_creates_nothing_and_a_pick_makes_one_telegram_link(
     start_bot: StartBot, database_url: str
 ) -> None:
-    bot = await start_bot(database_url)
-    assert await bot.post(inline_query_update("https://example.com/post")) == 200
-    [answer] = await bot.recorder.wait_for("answerInlineQuery")
-    assert answer.params["is_personal"] == "true"
-    results = json.loads(answer.params["results"])
-    links = {link.slug: link for link in await bot.storage.links()}
-    assert [r["title"] for r in results] == [
-        "Link for Telegram",
-        "Link for WhatsApp",
-        "Link for Email",
-        "Link for SMS",
-        "Link for Other chat",
-    ]
-    for result in results:
-        slug, channel = result["id"].split(":")
-        assert links[slug].channel == channel
-        assert result["type"] == "article"
-        assert result["input_message_content"]["message_text"] == f"https://go.example.com/{slug}"
+    bot = await start_bot(database_url, link_rate_per_minute=1, link_rate_burst=1)
+    typed = "https://example.com/post"
+    for end in range(len("https://example.c"), len(typed) + 1):  # letter by letter
+        assert await bot.post(inline_query_update(typed[:end])) == 200
+    answers = await bot.recorder.wait_for("answerInlineQuery", len(typed) - len("https://example.c") + 1)
+    await asyncio.sleep(QUIET)
+    assert await bot.storage.links() == []
+    last = answers[-1]
+    assert last.params["is_personal"] == "true"
+    [result] = json.loads(last.params["results"])
+    slug = result["id"].split(":")[0]
+    assert result["id"] == f"{slug}:telegram"
+    assert result["input_message_content"]["message_text"] == f"https://go.example.com/{slug}"
+    for answer in answers:  # never "slow down" while typing, though the limit is one link
+        assert "button" not in answer.params or "slow down" not in answer.params["button"]
+
+    assert await bot.post(chosen_result_update(result["id"], query=typed)) == 200
+    [link] = await eventually(bot.storage.links)
+    assert (link.slug, link.channel, link.target) == (slug, "telegram", typed)
+    assert "utm_source=telegram" in link.tagged_target
+    [share] = await eventually(bot.storage.visits)
+    assert (share.link_id, share.kind, share.channel) == (link.id, "preview", "telegram")
+    assert (share.evidence, share.rule) == ("platform-event", "telegram-inline")
     [sharer] = await bot.storage.sharers()
     assert (sharer.platform, sharer.external_id) == ("telegram", str(USER["id"]))
 
-    whatsapp = results[1]["id"]
-    assert await bot.post(chosen_result_update(whatsapp, query="https://example.com/post")) == 200
-    visits = await eventually(bot.storage.visits)
-    [share] = visits
-    assert (share.link_id, share.kind, share.channel) == (
-        links[whatsapp.split(":")[0]].id,
-        "preview",
-        "whatsapp",
-    )
-    assert (share.evidence, share.rule) == ("platform-event", "telegram-inline")
+    # the limit counted the one pick: the next link is refused, though none was made while typing
+    await bot.post(message_update("/link https://example.com/next"))
+    [refused] = await bot.recorder.wait_for("sendMessage")
+    assert refused.params["text"].startswith("Slow down")
+    assert len(await bot.storage.links()) == 1
 
 
-async def test_inline_query_names_channels_and_campaign(recorded: RecordedBot) -> None:
+async def test_inline_offers_only_telegram_even_when_other_channels_are_named(recorded: RecordedBot) -> None:
     await recorded.post(inline_query_update("https://example.com/x for wa, whatsapp, sms campaign Q4"))
     [answer] = await recorded.recorder.wait_for("answerInlineQuery")
-    results = json.loads(answer.params["results"])
-    assert [r["id"].split(":")[1] for r in results] == ["whatsapp", "sms"]
-    assert {link.campaign for link in await recorded.storage.links()} == {"q4"}
+    [result] = json.loads(answer.params["results"])
+    assert result["id"].endswith(":telegram")
+    await recorded.post(
+        chosen_result_update(result["id"], query="https://example.com/x for wa, whatsapp, sms campaign Q4")
+    )
+    [link] = await eventually(recorded.storage.links)
+    assert (link.channel, link.campaign) == ("telegram", "q4")
+
+
+async def test_a_pick_of_an_existing_link_reuses_it(recorded: RecordedBot) -> None:
+    await recorded.post(message_update("/link https://example.com/again"))
+    await recorded.recorder.wait_for("sendMessage")
+    [made] = await recorded.storage.links()
+    await recorded.post(inline_query_update("https://example.com/again"))
+    [answer] = await recorded.recorder.wait_for("answerInlineQuery")
+    [result] = json.loads(answer.params["results"])
+    assert result["id"] == f"{made.slug}:telegram"
+    await recorded.post(chosen_result_update(result["id"], query="https://example.com/again"))
+    await eventually(recorded.storage.visits)
+    assert [link.slug for link in await recorded.storage.links()] == [made.slug]
 
 
 async def test_inline_query_with_a_bad_url_or_nothing_explains_on_the_button(recorded: RecordedBot) -> None:

@@ -23,7 +23,7 @@ from tracking.core.errors import InvalidInput, LinkNotFound, RateLimited, SlugTa
 from tracking.core.links import Link, LinkState, NewLink, SharerRef, dedupe_key, short_url
 from tracking.core.ports import DuplicateLink, LinkRepository, SlugCollision
 from tracking.core.rate_limits import RateLimiter, in_words, per_minute_in_words, retry_after_seconds
-from tracking.core.slugs import check_custom_slug, random_slug
+from tracking.core.slugs import check_custom_slug, looks_like_slug, random_slug
 from tracking.core.tagging import normalise_campaign, tag_url, tags_for
 from tracking.core.urls import MAX_URL_LENGTH, HostPolicy, validate_target
 
@@ -45,6 +45,8 @@ class ShortenRequest:
     max_clicks: int | None = None
     #: Whose allowance this request uses (the API sets `api:<key name>`); None: the sharer's.
     limit_key: str | None = None
+    #: The slug a `preview` promised (an inline result already shows it): the link gets exactly this one.
+    reserved_slug: str | None = None
 
 
 def rate_key(request: ShortenRequest) -> str | None:
@@ -80,6 +82,23 @@ class ShortenResult:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ShortenPreview:
+    """What `shorten` would make, before anything is stored: the slug is promised, not taken.
+
+    `existing` is True when an identical live link is there to be reused.
+    Passing `slug` back as the request's `reserved_slug` makes exactly this link.
+    """
+
+    slug: str
+    short_url: str
+    target: str
+    tagged_target: str
+    channel: str | None
+    campaign: str | None
+    existing: bool
+
+
 class Shortener:
     """Creates links; its dependencies are passed in, so tests use a fake repository."""
 
@@ -104,6 +123,44 @@ class Shortener:
         """The public URL of a slug."""
         return short_url(self._base_url, slug)
 
+    async def preview(self, request: ShortenRequest) -> ShortenPreview:
+        """What `shorten` would give, checked the same way, without storing a link or spending
+        the rate limit (a sharer over the limit is told now, not after picking)."""
+        now = self._clock()
+        target = validate_target(request.url, self._policy)
+        channel = resolve_channel(request.channel).name if request.channel else None
+        campaign = normalise_campaign(request.campaign)
+        custom = check_custom_slug(request.slug) if request.slug else None
+        self._check_limits(request, now)
+        self._check_rate(request)
+        sharer = await self._repo.get_or_create_sharer(request.sharer) if request.sharer else None
+        tagged = tag_url(
+            target,
+            tags_for(channel=channel, campaign=campaign, sharer_handle=sharer.handle if sharer else None),
+        )
+        key = dedupe_key(
+            target=target,
+            channel=channel,
+            campaign=campaign,
+            sharer_id=sharer.id if sharer else None,
+            expires_at=request.expires_at,
+            max_clicks=request.max_clicks,
+        )
+        existing = await self._repo.get_by_dedupe_key(key)
+        if existing is not None and existing.state(now) is LinkState.ACTIVE:
+            if custom is None or existing.slug == custom:
+                return ShortenPreview(
+                    existing.slug,
+                    self.short_url(existing.slug),
+                    target,
+                    existing.tagged_target,
+                    channel,
+                    campaign,
+                    existing=True,
+                )
+        slug = custom or self._slug_factory()
+        return ShortenPreview(slug, self.short_url(slug), target, tagged, channel, campaign, existing=False)
+
     async def shorten(self, request: ShortenRequest) -> ShortenResult:
         """Return the link for this request, reusing an identical live one."""
         now = self._clock()
@@ -111,6 +168,7 @@ class Shortener:
         channel = resolve_channel(request.channel).name if request.channel else None
         campaign = normalise_campaign(request.campaign)
         custom = check_custom_slug(request.slug) if request.slug else None
+        pinned = custom or self._reserved(request)
         self._check_limits(request, now)
         self._check_rate(request)
         sharer = await self._repo.get_or_create_sharer(request.sharer) if request.sharer else None
@@ -128,7 +186,7 @@ class Shortener:
             expires_at=request.expires_at,
             max_clicks=request.max_clicks,
         )
-        existing = await self._reusable(key, custom, now)
+        existing = await self._reusable(key, pinned, now)
         if existing is not None:
             return ShortenResult(existing, self.short_url(existing.slug), created=False)
         new = NewLink(
@@ -144,7 +202,7 @@ class Shortener:
             max_clicks=request.max_clicks,
             custom_slug=custom is not None,
         )
-        result = await self._insert(new, custom)
+        result = await self._insert(new, pinned)
         if result.created:
             self._use_rate(request)
         return result
@@ -174,6 +232,14 @@ class Shortener:
         if disabled:
             await self._repo.release_dedupe_key(link.id)
         return link
+
+    @staticmethod
+    def _reserved(request: ShortenRequest) -> str | None:
+        if request.reserved_slug is None:
+            return None
+        if not looks_like_slug(request.reserved_slug):
+            raise InvalidInput("that link was not one Lantern offered; ask for a new one")
+        return request.reserved_slug
 
     @staticmethod
     def _check_limits(request: ShortenRequest, now: datetime) -> None:
