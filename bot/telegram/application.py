@@ -28,8 +28,8 @@ from bot.telegram.handlers import Handlers
 from bot.telegram.keyboards import CALLBACK_PREFIX
 from bot.telegram.ptb import LanternApplication
 from tracking.services import Container
-from tracking.storage.deliveries import SqlSeenDeliveries
 from tracking.settings import Settings
+from tracking.storage.deliveries import SqlSeenDeliveries
 
 #: The updates Lantern asks Telegram for (webhook and polling alike).
 ALLOWED_UPDATES: tuple[str, ...] = ("message", "callback_query", "inline_query", "chosen_inline_result")

@@ -147,17 +147,17 @@ class Shortener:
             max_clicks=request.max_clicks,
         )
         existing = await self._repo.get_by_dedupe_key(key)
-        if existing is not None and existing.state(now) is LinkState.ACTIVE:
-            if custom is None or existing.slug == custom:
-                return ShortenPreview(
-                    existing.slug,
-                    self.short_url(existing.slug),
-                    target,
-                    existing.tagged_target,
-                    channel,
-                    campaign,
-                    existing=True,
-                )
+        reusable = existing is not None and existing.state(now) is LinkState.ACTIVE
+        if existing is not None and reusable and (custom is None or existing.slug == custom):
+            return ShortenPreview(
+                existing.slug,
+                self.short_url(existing.slug),
+                target,
+                existing.tagged_target,
+                channel,
+                campaign,
+                existing=True,
+            )
         slug = custom or self._slug_factory()
         return ShortenPreview(slug, self.short_url(slug), target, tagged, channel, campaign, existing=False)
 
