@@ -212,6 +212,50 @@ class ApiCall:
     method: str
     args: dict[str, Any]
     answer: dict[str, Any]
+    token: str = ""
+
+
+@dataclass
+class Grant:
+    """A workspace (or org) approving the app on Slack's consent page: what `oauth.v2.access` returns."""
+
+    team_id: str | None
+    team_name: str = "Second Team"
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False
+    token: str = ""
+    refresh_token: str | None = None
+    expires_in: int | None = None
+
+    def oauth_answer(self) -> dict[str, Any]:
+        answer: dict[str, Any] = {
+            "ok": True,
+            "app_id": "A0LANTERN",
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": "commands,chat:write,files:write,links:read,links:write,users:read",
+            "token_type": "bot",
+            "access_token": self.token,
+            "bot_user_id": BOT_USER,
+            "team": {"id": self.team_id, "name": self.team_name} if self.team_id else None,
+            "enterprise": {"id": self.enterprise_id, "name": "Org"} if self.enterprise_id else None,
+            "is_enterprise_install": self.is_enterprise_install,
+        }
+        if self.refresh_token is not None:
+            answer |= {"refresh_token": self.refresh_token, "expires_in": self.expires_in}
+        return answer
+
+    def auth_test(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://second.slack.test/",
+            "team": self.team_name,
+            "team_id": self.team_id,
+            "enterprise_id": self.enterprise_id,
+            "user": "lantern",
+            "user_id": BOT_USER,
+            "bot_id": "B0LANTERN",
+            "is_enterprise_install": self.is_enterprise_install,
+        }
 
 
 @dataclass
@@ -225,6 +269,13 @@ class SlackPeer:
     socket: web.WebSocketResponse | None = None
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    #: The install stand-in: codes Slack's consent page would hand out, and the tokens they became.
+    grants: dict[str, Grant] = field(default_factory=dict)
+    issued: dict[str, Grant] = field(default_factory=dict)
+
+    def grant(self, code: str, grant: Grant) -> None:
+        """Let `code` be traded for this workspace's token at `oauth.v2.access`."""
+        self.grants[code] = grant
 
     def url(self, path: str) -> str:
         assert self.server is not None
@@ -277,15 +328,56 @@ class SlackPeer:
         elif raw:
             args |= dict(parse_qsl(raw.decode()))
         authorization = request.headers.get("Authorization", "")
-        if method == "apps.connections.open":
+        token = authorization.removeprefix("Bearer ") if authorization.startswith("Bearer ") else ""
+        token = token or str(args.get("token") or "")
+        if method == "oauth.v2.access":
+            answer = self._oauth_access(args)
+        elif token in self.issued:
+            answer = self._as_installed_workspace(method, args, self.issued[token])
+        elif method == "apps.connections.open":
             answer = {"ok": True, "url": self.url("/socket").replace("http://", "ws://")}
         elif method in LOCAL_METHODS:
             answer = {"ok": True}
         else:
             answer = await self._forward(method, args, authorization, as_json=is_json)
-        self.calls.append(ApiCall(method, args, answer))
+        self.calls.append(ApiCall(method, args, answer, token))
         await self._notify()
         return web.json_response(answer)
+
+    def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Slack's `oauth.v2.access`: a code from the consent page, or a refresh token, for a bot token."""
+        if args.get("grant_type") == "refresh_token":
+            for grant in list(self.issued.values()):
+                if grant.refresh_token and grant.refresh_token == args.get("refresh_token"):
+                    renewed = Grant(
+                        **{
+                            **grant.__dict__,
+                            "token": grant.token + "-renewed",
+                            "refresh_token": "xoxe-renewed",
+                        }
+                    )
+                    renewed.expires_in = 43_200
+                    self.issued[renewed.token] = renewed
+                    return renewed.oauth_answer()
+            return {"ok": False, "error": "invalid_refresh_token"}
+        grant = self.grants.pop(str(args.get("code") or ""), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        self.issued[grant.token] = grant
+        return grant.oauth_answer()
+
+    @staticmethod
+    def _as_installed_workspace(method: str, args: dict[str, Any], grant: Grant) -> dict[str, Any]:
+        """Calls made with a token the stand-in issued: the emulator knows only its own workspace."""
+        if method == "auth.test":
+            return grant.auth_test()
+        if method == "users.info":
+            name = f"Someone at {grant.team_name}"
+            return {
+                "ok": True,
+                "user": {"id": args.get("user"), "name": "someone", "profile": {"display_name": name}},
+            }
+        return {"ok": True}
 
     async def _forward(self, method: str, args: dict[str, Any], authorization: str, *, as_json: bool) -> Any:
         """Send the call on to the emulator, always as a POST with the arguments in the body.
