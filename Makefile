@@ -65,6 +65,11 @@ drills: $(BENCH_STAMP)
 bench-stats: $(BENCH_STAMP)
 	$(BIN)/python -m bench.stats_bench
 
+## messages: extract every translatable text into tracking/locale/lantern.pot (translators start from it)
+.PHONY: messages
+messages: $(TEST_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k pgettext:1c,2 -o tracking/locale/lantern.pot tracking bot lantern
+
 clean:
 
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache lantern.db lantern.db-*
