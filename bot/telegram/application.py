@@ -25,7 +25,6 @@ from telegram.request import BaseRequest
 from bot.telegram.access import AccessGate
 from bot.telegram.dedupe import OncePerUpdate
 from bot.telegram.handlers import Handlers
-from bot.telegram.keyboards import CALLBACK_PREFIX
 from bot.telegram.ptb import LanternApplication
 from tracking.services import Container
 from tracking.settings import Settings
@@ -97,7 +96,7 @@ def add_handlers(
                 filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
                 handlers.pasted,
             ),
-            CallbackQueryHandler(handlers.switch_channel, pattern=f"^{CALLBACK_PREFIX}:"),
+            CallbackQueryHandler(handlers.stale_button),  # Lantern's buttons are links now
             InlineQueryHandler(handlers.inline_query),
             ChosenInlineResultHandler(handlers.chosen_inline_result),
         ]

@@ -11,7 +11,7 @@ import asyncio
 import logging
 
 from telegram import InlineQueryResultsButton, Message, MessageEntity, Update, User
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
 from bot.telegram import inline, keyboards, replies
 from bot.telegram.commands import (
@@ -23,18 +23,31 @@ from bot.telegram.commands import (
     parse_link_args,
 )
 from bot.telegram.ptb import Context
-from tracking.core.errors import LanternError, LinkNotFound
+from tracking.core.errors import LanternError
 from tracking.core.links import SharerRef
 from tracking.core.questions.parser import parse_question
 from tracking.core.questions.render import is_empty, render_html
-from tracking.core.shortening import ShortenRequest, ShortenResult
+from tracking.core.shortening import ShortenRequest
+from tracking.i18n import normalize, translator
 from tracking.services import Container
 
 log = logging.getLogger(__name__)
 
+
+def _(message: str) -> str:
+    """Marks a message for the catalog; it is translated where it is used."""
+    return message
+
+
 PLATFORM = "telegram"
 #: The share event a chosen inline result is stored as.
 INLINE_SOURCE = "telegram-inline"
+#: The alert under a button Lantern no longer offers.
+STALE_BUTTON = _(
+    "This button is from an older message and no longer works. Send the link again for fresh buttons."
+)
+#: Telegram cuts a photo's caption at 1024 characters; a longer answer goes first as its own message.
+CAPTION_LIMIT = 1024
 #: Seconds Telegram may reuse an inline answer for the same user and text.
 INLINE_CACHE_SECONDS = 30
 
@@ -75,7 +88,10 @@ class Handlers:
         results = await self._container.shortener.shorten_for_channels(request, channels)
         pairs = [(result.link.channel or DEFAULT_CHANNEL, result) for result in results]
         campaign = results[0].link.campaign if results else None
-        await message.reply_text(replies.links_text(results[0].link.target, pairs, campaign))
+        await message.reply_text(
+            replies.links_text(results[0].link.target, pairs, campaign),
+            reply_markup=keyboards.share_keyboard({channel: result.short_url for channel, result in pairs}),
+        )
 
     async def stats(self, update: Update, context: Context) -> None:
         """Answer a stats question in HTML, with a chart when the answer has rows."""
@@ -88,15 +104,22 @@ class Handlers:
         now = self._container.clock()
         interpretation = parse_question(question, now=now, tz=self._container.stats.tz)
         answer = await self._container.stats.answer(interpretation, now=now)
-        await message.reply_text(render_html(answer))
-        if answer.rows and not is_empty(answer):
-            from tracking.charts import render_chart  # matplotlib loads on the first chart only
+        text = render_html(answer)
+        if not answer.rows or is_empty(answer):
+            await message.reply_text(text)
+            return
+        from tracking.charts import render_chart  # matplotlib loads on the first chart only
 
-            png = await asyncio.to_thread(render_chart, answer)
+        png = await asyncio.to_thread(render_chart, answer)
+        if len(text) <= CAPTION_LIMIT:
+            await message.reply_photo(png, caption=text)  # the chart and its answer as one message
+        else:
+            await message.reply_text(text)
             await message.reply_photo(png)
 
     async def pasted(self, update: Update, context: Context) -> None:
-        """Tag a URL pasted in a private chat for Telegram, with buttons for other apps."""
+        """Tag a URL pasted in a private chat for Telegram, with share buttons whose links are
+        tagged for WhatsApp, email and SMS."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
@@ -104,38 +127,23 @@ class Handlers:
         if url is None:
             await message.reply_text(replies.NO_URL)
             return
-        result = await self._shorten(url, keyboards.SHARE_CHANNELS[0], campaign=None, user=user)
+        request = ShortenRequest(url, sharer=sharer_of(user))
+        channels = (keyboards.HOME_CHANNEL, *keyboards.SHARE_CHANNELS)
+        results = await self._container.shortener.shorten_for_channels(request, channels)
+        by_channel = {result.link.channel or keyboards.HOME_CHANNEL: result for result in results}
+        home = by_channel[keyboards.HOME_CHANNEL]
         await message.reply_text(
-            replies.channel_link_text(result.link.target, keyboards.SHARE_CHANNELS[0], result),
-            reply_markup=keyboards.share_keyboard(result.link.slug, showing=keyboards.SHARE_CHANNELS[0]),
+            replies.channel_link_text(home.link.target, keyboards.HOME_CHANNEL, home),
+            reply_markup=keyboards.share_keyboard({name: r.short_url for name, r in by_channel.items()}),
         )
 
-    async def switch_channel(self, update: Update, context: Context) -> None:
-        """Edit a pasted link's message to show the link for the pressed button's channel."""
+    async def stale_button(self, update: Update, context: Context) -> None:
+        """A button Lantern no longer offers (an older message's, or foreign data): say so plainly."""
         query = update.callback_query
         if query is None:
             return
-        parsed = keyboards.parse_callback(query.data or "")
-        if parsed is None:
-            await query.answer()
-            return
-        slug, channel = parsed
-        original = await self._container.links.get_by_slug(slug)
-        if original is None:
-            raise LinkNotFound(f"no link has the slug {slug!r} any more")
-        result = await self._shorten(
-            original.target, channel, campaign=original.campaign, user=query.from_user
-        )
-        await query.answer()
-        try:
-            await query.edit_message_text(
-                replies.channel_link_text(result.link.target, channel, result),
-                reply_markup=keyboards.share_keyboard(result.link.slug, showing=channel),
-            )
-        except BadRequest as error:
-            if "not modified" not in error.message.lower():
-                raise
-            # a double press: the message already shows this channel's link
+        say = translator(normalize(query.from_user.language_code)).gettext
+        await query.answer(say(STALE_BUTTON), show_alert=True)
 
     async def inline_query(self, update: Update, context: Context) -> None:
         """Preview the Telegram link `@bot URL` would make; nothing is stored while the user types.
@@ -193,10 +201,6 @@ class Handlers:
             text = replies.APOLOGY
         if isinstance(update, Update):
             await _tell(update, text, error.message if isinstance(error, LanternError) else replies.APOLOGY)
-
-    async def _shorten(self, url: str, channel: str, *, campaign: str | None, user: User) -> ShortenResult:
-        request = ShortenRequest(url, channel=channel, campaign=campaign, sharer=sharer_of(user))
-        return await self._container.shortener.shorten(request)
 
 
 async def _tell(update: Update, html_text: str, plain_text: str) -> None:

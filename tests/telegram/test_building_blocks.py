@@ -30,37 +30,25 @@ def result_for(slug: str, channel: str, target: str = "https://example.com/") ->
     return ShortenResult(link, f"https://go.example.com/{slug}", created=True)
 
 
-def test_callback_data_round_trips_and_fits() -> None:
-    data = keyboards.callback_data("Ab3_x-9", "whatsapp")
-    assert data == "ch:Ab3_x-9:whatsapp"
-    assert keyboards.parse_callback(data) == ("Ab3_x-9", "whatsapp")
-    longest = "s" * 64
-    assert keyboards.callback_data(longest, "whatsapp") is None
-
-
-@pytest.mark.parametrize(
-    "data",
-    ["", "ch", "ch:abc", "ch:abc:", "xx:abc1:sms", "ch:a b:sms", "ch:abc1:facebook", "ch::sms", "ch:ab:sms"],
-)
-def test_foreign_callback_data_is_ignored(data: str) -> None:
-    assert keyboards.parse_callback(data) is None
-
-
-def test_share_keyboard_offers_every_other_channel() -> None:
-    first = keyboards.share_keyboard("abc1234", showing="telegram")
-    assert first is not None
-    buttons = {b.text: b.callback_data for row in first.inline_keyboard for b in row}
+def test_share_buttons_open_each_app_with_its_own_link() -> None:
+    keyboard = keyboards.share_keyboard(
+        {
+            "telegram": "https://go.example.com/tg00001",
+            "whatsapp": "https://go.example.com/wa00001",
+            "email": "https://go.example.com/em00001",
+            "sms": "https://go.example.com/sm00001",
+        }
+    )
+    assert keyboard is not None
+    buttons = {b.text: b.url for row in keyboard.inline_keyboard for b in row}
     assert buttons == {
-        "WhatsApp": "ch:abc1234:whatsapp",
-        "Email": "ch:abc1234:email",
-        "SMS": "ch:abc1234:sms",
-        "Other chat": "ch:abc1234:direct",
+        "WhatsApp": "https://wa.me/?text=https%3A%2F%2Fgo.example.com%2Fwa00001",
+        "Email": "mailto:?body=https%3A%2F%2Fgo.example.com%2Fem00001",
+        "SMS": "sms:?body=https%3A%2F%2Fgo.example.com%2Fsm00001",
     }
-    after = keyboards.share_keyboard("abc1234", showing="whatsapp")
-    assert after is not None
-    labels = [b.text for row in after.inline_keyboard for b in row]
-    assert labels == ["Telegram", "Email", "SMS", "Other chat"]
-    assert keyboards.share_keyboard("s" * 60, showing="telegram") is None
+    only_sms = keyboards.share_keyboard({"sms": "https://go.example.com/x"})
+    assert only_sms is not None and [b.text for row in only_sms.inline_keyboard for b in row] == ["SMS"]
+    assert keyboards.share_keyboard({"telegram": "https://go.example.com/x"}) is None
 
 
 def test_inline_result_ids_carry_the_promised_slug() -> None:

@@ -55,6 +55,42 @@ async def test_start_up_registers_the_webhook_with_its_secret(recorded: Recorded
     assert "getUpdates" not in [c.method for c in recorded.recorder.calls]
 
 
+async def test_start_up_registers_commands_and_descriptions_in_english_and_french(
+    recorded: RecordedBot,
+) -> None:
+    menus = recorded.recorder.of("setMyCommands")
+    by_place = {
+        (json.loads(call.params["scope"])["type"], call.params.get("language_code")): json.loads(
+            call.params["commands"]
+        )
+        for call in menus
+    }
+    assert set(by_place) == {
+        ("all_private_chats", None),
+        ("all_group_chats", None),
+        ("all_private_chats", "fr"),
+        ("all_group_chats", "fr"),
+    }
+    assert [c["command"] for c in by_place[("all_private_chats", None)]] == ["link", "stats", "help", "start"]
+    assert [c["command"] for c in by_place[("all_group_chats", None)]] == ["link", "stats", "help"]
+    assert by_place[("all_private_chats", "fr")][0]["description"].startswith("Créer des liens suivis")
+    descriptions = {
+        call.params.get("language_code"): call.params["description"]
+        for call in recorded.recorder.of("setMyDescription")
+    }
+    assert descriptions[None].startswith("Lantern makes short links")
+    assert descriptions["fr"].startswith("Lantern crée des liens courts")
+    assert len(recorded.recorder.of("setMyShortDescription")) == 2
+    [webhook] = recorded.recorder.of("setWebhook")
+    assert webhook.params.get("drop_pending_updates") in (None, "false")
+
+
+async def test_pending_updates_are_dropped_when_asked(start_bot: StartBot, sqlite_url: str) -> None:
+    bot = await start_bot(sqlite_url, telegram_drop_pending_updates=True)
+    [webhook] = bot.recorder.of("setWebhook")
+    assert webhook.params["drop_pending_updates"] == "true"
+
+
 @pytest.mark.parametrize("secret", [None, "", "wrong", SECRET[:-1], SECRET[:-1] + "X", SECRET + "x"])
 async def test_missing_or_wrong_secret_is_401_and_changes_nothing(
     recorded: RecordedBot, secret: str | None
@@ -163,19 +199,33 @@ async def test_a_pick_of_something_unknown_stores_nothing(recorded: RecordedBot)
     assert await recorded.storage.visits() == []
 
 
-async def test_button_press_edits_the_message(recorded: RecordedBot) -> None:
+async def test_a_pasted_link_comes_to_copy_with_share_buttons_tagged_per_app(recorded: RecordedBot) -> None:
     await recorded.post(message_update("https://example.com/pasted"))
     [sent] = await recorded.recorder.wait_for("sendMessage")
     assert json.loads(sent.params["link_preview_options"]) == {"is_disabled": True}
+    links = {link.channel: link for link in await recorded.storage.links()}
+    assert sorted(links) == ["email", "sms", "telegram", "whatsapp"]
+    assert f"<code>https://go.example.com/{links['telegram'].slug}</code>" in sent.params["text"]
     keyboard = json.loads(sent.params["reply_markup"])["inline_keyboard"]
-    email = next(b["callback_data"] for row in keyboard for b in row if b["text"] == "Email")
-    await recorded.post(callback_update(email, message_id=1000))
-    [edit] = await recorded.recorder.wait_for("editMessageText")
-    await recorded.recorder.wait_for("answerCallbackQuery")
-    assert edit.params["message_id"] == "1000"
-    assert "Your link for <b>Email</b>:" in edit.params["text"]
-    channels = sorted(link.channel for link in await recorded.storage.links())
-    assert channels == ["email", "telegram"]
+    buttons = {b["text"]: b["url"] for row in keyboard for b in row}
+    assert buttons == {
+        "WhatsApp": f"https://wa.me/?text=https%3A%2F%2Fgo.example.com%2F{links['whatsapp'].slug}",
+        "Email": f"mailto:?body=https%3A%2F%2Fgo.example.com%2F{links['email'].slug}",
+        "SMS": f"sms:?body=https%3A%2F%2Fgo.example.com%2F{links['sms'].slug}",
+    }
+
+
+async def test_an_old_or_unknown_button_gets_a_plain_alert(recorded: RecordedBot) -> None:
+    await recorded.post(callback_update("ch:ZZZZZZZ:email", message_id=1000))
+    french = {**USER, "language_code": "fr"}
+    await recorded.post(callback_update("whatever", message_id=1000, user=french))
+    first, second = await recorded.recorder.wait_for("answerCallbackQuery", 2)
+    texts = sorted([first.params["text"], second.params["text"]])
+    assert texts[0].startswith("Ce bouton vient d’un ancien message")
+    assert texts[1].startswith("This button is from an older message and no longer works.")
+    assert all(call.params["show_alert"] == "true" for call in (first, second))
+    assert "ZZZZZZZ" not in " ".join(texts) and "'" not in " ".join(texts)
+    assert recorded.recorder.of("editMessageText") == []
 
 
 async def test_stats_with_a_series_sends_the_chart_as_a_photo(start_bot: StartBot, sqlite_url: str) -> None:
@@ -188,8 +238,9 @@ async def test_stats_with_a_series_sends_the_chart_as_a_photo(start_bot: StartBo
         assert response.status == 302
     await bot.post(message_update("/stats clicks by day this week"))
     [photo] = await bot.recorder.wait_for("sendPhoto")
-    texts = [call.params["text"] for call in bot.recorder.of("sendMessage")]
-    assert texts[-1].startswith("<b>1 click · this week")
+    assert photo.params["caption"].startswith("<b>1 click · this week")  # the answer is the caption
+    assert photo.params["parse_mode"] == "HTML"
+    assert len(bot.recorder.of("sendMessage")) == 1  # only the /link reply: no separate answer
     assert photo.files["photo"].startswith(b"\x89PNG")
     assert photo.params["chat_id"] == str(USER["id"])
 
@@ -356,5 +407,4 @@ async def test_pasted_links_are_read_from_telegrams_entities(
     await recorded.post(update)
     [reply] = await recorded.recorder.wait_for("sendMessage")
     assert f"It opens {target}" in reply.params["text"]
-    [link] = await recorded.storage.links()
-    assert link.target == target
+    assert {link.target for link in await recorded.storage.links()} == {target}
