@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from telegram import InputTextMessageContent, LinkPreviewOptions
 
 from bot.telegram import inline, keyboards, replies
