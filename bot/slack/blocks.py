@@ -197,6 +197,14 @@ def chart_not_posted() -> Reply:
     )
 
 
+def chart_not_posted_in_dm() -> Reply:
+    """A direct message takes no invitations: say where a chart can go instead."""
+    return Reply(
+        "I cannot post the chart into a direct message. Ask the same question in a channel I am in "
+        "and the chart will follow the answer."
+    )
+
+
 # --- App Home ----------------------------------------------------------------------------------
 
 

@@ -470,7 +470,13 @@ class SlackLantern:
             return Sent(r.status, await r.text())
 
     def command_body(
-        self, command: str, text: str, *, team: str = TEAM, channel: str = CHANNEL
+        self,
+        command: str,
+        text: str,
+        *,
+        team: str = TEAM,
+        channel: str = CHANNEL,
+        channel_name: str = "general",
     ) -> tuple[str, bytes]:
         key, response_url = self.peer.response_url()
         payload = {
@@ -478,7 +484,7 @@ class SlackLantern:
             "team_id": team,
             "team_domain": "lantern-test",
             "channel_id": channel,
-            "channel_name": "general",
+            "channel_name": channel_name,
             "user_id": USER,
             "user_name": "admin",
             "command": command,
@@ -490,8 +496,16 @@ class SlackLantern:
         }
         return key, urlencode(payload).encode()
 
-    async def command(self, command: str, text: str, *, team: str = TEAM, channel: str = CHANNEL) -> Sent:
-        key, body = self.command_body(command, text, team=team, channel=channel)
+    async def command(
+        self,
+        command: str,
+        text: str,
+        *,
+        team: str = TEAM,
+        channel: str = CHANNEL,
+        channel_name: str = "general",
+    ) -> Sent:
+        key, body = self.command_body(command, text, team=team, channel=channel, channel_name=channel_name)
         sent = await self.post(body, "application/x-www-form-urlencoded")
         sent.key = key
         return sent
