@@ -15,6 +15,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.state import BOT_STATE, BotState
 from tracking.core.attribution import Classifier
 from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
@@ -35,6 +36,7 @@ from tracking.storage.link_events import LinkChangeListener
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.pg_writer import PgVisitWriter
+from tracking.storage.slack_installations import SqlOAuthStates, SqlSlackInstallations
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
 from tracking.storage.visits import SqlVisitStore
@@ -247,6 +249,11 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
         async with container(settings, clock) as built:
             live.append(built)
             app[CONTAINER] = built
+            app[BOT_STATE] = BotState(
+                deliveries=SqlSeenDeliveries(built.engine, clock=clock),
+                slack_installations=SqlSlackInstallations(built.engine, clock=clock),
+                oauth_states=SqlOAuthStates(built.engine, clock=clock),
+            )
             app[tracker_web.TRACKER] = built.tracker
             app[tracker_web.ENGINE] = built.engine
             app[tracker_web.COUNTRY_HEADER] = settings.country_header

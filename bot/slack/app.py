@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Collection
-from typing import Any, Protocol
+from typing import Any
 
 import aiohttp
 from slack_bolt.app.async_app import AsyncApp
@@ -29,6 +29,7 @@ from bot.slack.linkstats import LinkStats
 from bot.slack.oauth import Installs
 from bot.slack.people import People
 from bot.slack.unfurl import Unfurls
+from bot.state import Deliveries
 from tracking.services import Container
 
 log = logging.getLogger(__name__)
@@ -57,12 +58,6 @@ def describe_request(body: dict[str, Any]) -> str:
     if isinstance(event, dict):
         return f"event {event.get('type')}"
     return str(body.get("type") or "request")
-
-
-class Deliveries(Protocol):
-    """Claims of delivery ids shared by every worker (tracking.storage.deliveries)."""
-
-    async def claim(self, *, source: str, key: str) -> bool: ...
 
 
 #: The source under which Slack's event ids are claimed.

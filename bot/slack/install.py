@@ -26,10 +26,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.app import build_bolt_app
 from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH, build_installs
+from bot.state import BOT_STATE
 from tracking.core.errors import ConfigError
 from tracking.services import CONTAINER
 from tracking.settings import Settings
-from tracking.storage.deliveries import SqlSeenDeliveries
 
 log = logging.getLogger(__name__)
 
@@ -96,22 +96,18 @@ def web_client(settings: Settings, session: ClientSession) -> AsyncWebClient:
 
 def _slack_lifetime(settings: Settings, *, socket_mode: bool) -> Lifetime:
     async def slack(app: web.Application) -> AsyncIterator[None]:
-        container = app[CONTAINER]
+        container, state = app[CONTAINER], app[BOT_STATE]
         signing_secret = (
             settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         )
         async with ClientSession() as session:
             client = web_client(settings, session)
-            installs = (
-                build_installs(settings, container.engine, client, clock=container.clock)
-                if settings.slack_installs
-                else None
-            )
+            installs = build_installs(settings, state, client) if settings.slack_installs else None
             bolt = build_bolt_app(
                 container,
                 client,
                 signing_secret=None if settings.slack_app_token is not None else signing_secret,
-                deliveries=SqlSeenDeliveries(container.engine, clock=container.clock),
+                deliveries=state.deliveries,
                 allowed_teams=settings.slack_allowed_teams,
                 installs=installs,
             )

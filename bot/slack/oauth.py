@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.error import BoltError
@@ -24,9 +23,9 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.slack.installations import SqlInstallationStore, SqlOAuthStateStore
+from bot.slack.installations import LanternInstallationStore, LanternOAuthStateStore
+from bot.state import BotState
 from tracking.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -107,20 +106,18 @@ async def _not_installed(args: AsyncFailureArgs) -> BoltResponse:
 class Installs:
     """What Bolt needs for many workspaces: the store, the install flow and the per-request token lookup."""
 
-    store: SqlInstallationStore
+    store: LanternInstallationStore
     flow: LanternOAuthFlow
     authorize: AsyncInstallationStoreAuthorize
 
 
-def build_installs(
-    settings: Settings, engine: AsyncEngine, client: AsyncWebClient, *, clock: Callable[[], datetime]
-) -> Installs:
+def build_installs(settings: Settings, state: BotState, client: AsyncWebClient) -> Installs:
     """The OAuth flow and installation store for these settings; `client` reaches Slack's Web API."""
     if settings.slack_client_id is None or settings.slack_client_secret is None:
         raise ValueError("Slack installs need LANTERN_SLACK_CLIENT_ID and LANTERN_SLACK_CLIENT_SECRET")
     client_id = settings.slack_client_id
     client_secret = settings.slack_client_secret.get_secret_value()
-    store = SqlInstallationStore(engine, client_id=client_id, clock=clock)
+    store = LanternInstallationStore(state.slack_installations, client_id=client_id)
     oauth_settings = AsyncOAuthSettings(
         client_id=client_id,
         client_secret=client_secret,
@@ -130,7 +127,7 @@ def build_installs(
         redirect_uri_path=REDIRECT_PATH,
         authorization_url=settings.slack_authorize_url,
         installation_store=store,
-        state_store=SqlOAuthStateStore(engine, expiration_seconds=STATE_SECONDS, clock=clock),
+        state_store=LanternOAuthStateStore(state.oauth_states, expiration_seconds=STATE_SECONDS),
         state_expiration_seconds=STATE_SECONDS,
         token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
         callback_options=AsyncCallbackOptions(success=_installed, failure=_not_installed),

@@ -22,13 +22,13 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.state import Deliveries
 from bot.telegram.access import AccessGate
 from bot.telegram.dedupe import OncePerUpdate
 from bot.telegram.handlers import Handlers
 from bot.telegram.ptb import LanternApplication
 from tracking.services import Container
 from tracking.settings import Settings
-from tracking.storage.deliveries import SqlSeenDeliveries
 
 #: The updates Lantern asks Telegram for (webhook and polling alike).
 ALLOWED_UPDATES: tuple[str, ...] = ("message", "callback_query", "inline_query", "chosen_inline_result")
@@ -54,7 +54,7 @@ TELEGRAM_TRANSPORT = web.AppKey("telegram_transport", BotTransport)
 
 
 def build_application(
-    settings: Settings, container: Container, transport: BotTransport
+    settings: Settings, container: Container, transport: BotTransport, deliveries: Deliveries
 ) -> LanternApplication:
     """The Application for these settings, every handler registered; not yet initialised."""
     if settings.telegram_token is None:
@@ -76,7 +76,7 @@ def build_application(
     if settings.telegram_mode == "webhook":
         builder = builder.updater(None)
     application: LanternApplication = builder.build()
-    once = OncePerUpdate(SqlSeenDeliveries(container.engine, clock=container.clock))
+    once = OncePerUpdate(deliveries)
     add_handlers(application, Handlers(container), AccessGate(settings.telegram_allowed_users), once)
     return application
 

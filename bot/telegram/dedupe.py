@@ -4,20 +4,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot.state import Deliveries
 from bot.telegram.ptb import Context
 
 log = logging.getLogger(__name__)
-
-
-class Deliveries(Protocol):
-    """Claims of delivery ids shared by every worker (tracking.storage.deliveries)."""
-
-    async def claim(self, *, source: str, key: str) -> bool: ...
 
 
 def source_of(bot_id: int) -> str:

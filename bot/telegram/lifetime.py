@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 from telegram.error import InvalidToken, NetworkError
 
+from bot.state import BOT_STATE
 from bot.telegram import menu
 from bot.telegram.application import ALLOWED_UPDATES, TELEGRAM_TRANSPORT, BotTransport, build_application
 from bot.telegram.ptb import LanternApplication
@@ -82,7 +83,7 @@ async def _run_once(
     settings: Settings, app: web.Application, transport: BotTransport, running: RunningBot
 ) -> None:
     """Start the bot, register the webhook or start polling, and run until cancelled."""
-    application = build_application(settings, app[CONTAINER], transport)
+    application = build_application(settings, app[CONTAINER], transport, app[BOT_STATE].deliveries)
     async with application:
         await application.start()
         try:

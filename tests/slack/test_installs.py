@@ -18,7 +18,7 @@ import pytest
 from aiohttp import ClientSession
 from sqlalchemy import func, select
 
-from bot.slack.installations import SqlInstallationStore
+from bot.slack.installations import LanternInstallationStore
 from lantern.composition import build_app
 from tests.slack.conftest import (
     BASE_URL,
@@ -33,6 +33,7 @@ from tests.slack.conftest import (
     settle,
 )
 from tracking.settings import Settings
+from tracking.storage.slack_installations import SqlSlackInstallations
 from tracking.storage.tables import SlackOAuthStateRow
 
 CLIENT_ID = "1111.2222"
@@ -61,8 +62,9 @@ async def installs(
         yield SlackLantern(server, client, slack_peer)
 
 
-def store(lantern: SlackLantern) -> SqlInstallationStore:
-    return SqlInstallationStore(lantern.container.engine, client_id=CLIENT_ID, clock=lantern.container.clock)
+def store(lantern: SlackLantern) -> LanternInstallationStore:
+    rows = SqlSlackInstallations(lantern.container.engine, clock=lantern.container.clock)
+    return LanternInstallationStore(rows, client_id=CLIENT_ID)
 
 
 async def install(lantern: SlackLantern, grant: Grant, *, code: str = "") -> tuple[int, str]:
