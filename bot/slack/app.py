@@ -23,6 +23,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks
+from bot.slack.forms import LINK_FORM, SHORTCUT_FORM
 from bot.slack.home import Home
 from bot.slack.links import LINK_SHORTCUT, Links
 from bot.slack.linkstats import LinkStats
@@ -197,6 +198,8 @@ def build_bolt_app(
     links = Links(container, people)
     bolt.command(LINK_COMMAND)(reporting_errors(links.link_command))
     bolt.message_shortcut(LINK_SHORTCUT)(reporting_errors(links.link_shortcut))
+    bolt.view_submission(LINK_FORM)(reporting_errors(links.link_form_submitted))
+    bolt.view_submission(SHORTCUT_FORM)(reporting_errors(links.shortcut_form_submitted))
     bolt.command(STATS_COMMAND)(reporting_errors(LinkStats(container).linkstats_command))
     bolt.event(HOME_EVENT)(reporting_errors(Home(container, people).app_home_opened))
     bolt.event(UNFURL_EVENT)(reporting_errors(Unfurls(container).link_shared))

@@ -99,11 +99,11 @@ class Emulator:
     url: str
     private_channel: str
 
-    def call(self, method: str, **args: str) -> dict[str, Any]:
+    def call(self, method: str, token: str = INSPECTOR_TOKEN, **args: str) -> dict[str, Any]:
         request = urllib.request.Request(
             f"{self.url}/api/{method}",
             data=urlencode(args).encode(),
-            headers={"Authorization": f"Bearer {INSPECTOR_TOKEN}"},
+            headers={"Authorization": f"Bearer {token}"},
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             answer: dict[str, Any] = json.loads(response.read())
@@ -469,6 +469,37 @@ class SlackLantern:
         ) as r:
             return Sent(r.status, await r.text())
 
+    def trigger_id(self) -> str:
+        """A trigger id the emulator will accept once for views.open, as Slack puts in each interaction."""
+        answer = self.peer.emulator.call("views.generateTriggerId", BOT_TOKEN, user_id=USER)
+        return str(answer["trigger_id"])
+
+    async def submit(
+        self, view: dict[str, Any], values: dict[str, dict[str, Any]], *, team: str = TEAM
+    ) -> Sent:
+        """Submit a modal the way Slack does (`view_submission`), with `values` as its state."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": team, "domain": "lantern-test"},
+            "user": {"id": USER, "username": "admin", "name": "admin", "team_id": team},
+            "api_app_id": "A0LANTERN",
+            "trigger_id": "1.2.3",
+            "view": {**view, "id": "V0FORM", "team_id": team, "state": {"values": values}},
+            "is_enterprise_install": False,
+        }
+        return await self.post(
+            urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
+        )
+
+    async def opened_view(self, count: int = 1) -> dict[str, Any]:
+        """The modal Lantern opened (views.open, as the emulator accepted it)."""
+        calls = await self.peer.wait_for_call("views.open", count)
+        call = calls[count - 1]
+        assert call.answer["ok"] is True, call.answer
+        view = call.args["view"]
+        parsed: dict[str, Any] = json.loads(view) if isinstance(view, str) else view
+        return parsed
+
     def command_body(
         self,
         command: str,
@@ -492,7 +523,7 @@ class SlackLantern:
             "api_app_id": "A0LANTERN",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": "1.2.3",
+            "trigger_id": self.trigger_id(),
         }
         return key, urlencode(payload).encode()
 
@@ -515,7 +546,7 @@ class SlackLantern:
         payload = {
             "type": "message_action",
             "callback_id": "get_tracked_link",
-            "trigger_id": "1.2.3",
+            "trigger_id": self.trigger_id(),
             "response_url": response_url,
             "team": {"id": team, "domain": "lantern-test"},
             "user": {"id": USER, "username": "admin", "name": "admin", "team_id": team},

@@ -29,6 +29,8 @@ async def test_past_the_limit_link_and_the_shortcut_say_slow_down(slack: SlackLa
     assert refused["text"].endswith((" s", " min"))
 
     shortcut = await slack.shortcut({"text": "see <https://example.com/shared>"})
+    view = await slack.opened_view()
+    await slack.submit(view, {"channels": {"value": {"selected_options": [{"value": "slack"}]}}})
     reply = await slack.peer.wait_for_response(shortcut.key)
     assert "https://example.com/shared: slow down: you can make 1 link a minute" in reply["text"]
     assert await slack.link_count() == 2
