@@ -53,7 +53,7 @@ TEXTS = {
     "shortcut_title": _("Links for this message"),
     "submit": _("Make links"),
     "close": _("Cancel"),
-    "url": _("URL"),
+    "url": _("Link to shorten"),
     "channels": _("Where will you share it?"),
     "campaign": _("Campaign"),
     "expiry": _("Stops working after"),
