@@ -201,6 +201,11 @@ def build_bolt_app(
     bolt.view_submission(LINK_FORM)(reporting_errors(links.link_form_submitted))
     bolt.view_submission(SHORTCUT_FORM)(reporting_errors(links.shortcut_form_submitted))
     bolt.command(STATS_COMMAND)(reporting_errors(LinkStats(container).linkstats_command))
-    bolt.event(HOME_EVENT)(reporting_errors(Home(container, people).app_home_opened))
+    home = Home(container, people)
+    bolt.event(HOME_EVENT)(reporting_errors(home.app_home_opened))
+    bolt.action(blocks.HOME_COPY)(reporting_errors(home.copy_pressed))
+    bolt.action(blocks.HOME_DISABLE)(reporting_errors(home.disable_pressed))
+    bolt.action(blocks.HOME_ENABLE)(reporting_errors(home.enable_pressed))
+    bolt.action(blocks.HOME_DASHBOARD)(reporting_errors(home.dashboard_pressed))
     bolt.event(UNFURL_EVENT)(reporting_errors(Unfurls(container).link_shared))
     return bolt
