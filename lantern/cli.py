@@ -410,5 +410,15 @@ def db_upgrade(settings: Settings, revision: str) -> None:
     click.echo(f"database at revision {run(go)}")
 
 
+def _add_command_groups() -> None:
+    """Command groups that live in their own modules (each imports what it needs lazily)."""
+    from lantern.cli_forwarding import ga4, webhook
+
+    main.add_command(webhook)
+    main.add_command(ga4)
+
+
+_add_command_groups()
+
 if __name__ == "__main__":
     main()

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.state import BOT_STATE, BotState
+from lantern.forwarding import build_forwarder
 from tracking.core.attribution import Classifier
 from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
@@ -101,7 +102,7 @@ def build_not_found_throttle(settings: Settings) -> NotFoundThrottle | None:
 def _writer(engine: AsyncEngine, visits: SqlVisitStore, settings: Settings) -> Write[Visit]:
     """How batches reach the database: one statement each on PostgreSQL, else the generic store."""
     if engine.dialect.name == "postgresql":
-        return PgVisitWriter(engine, tz=settings.zone).write_batch
+        return PgVisitWriter(engine, tz=settings.zone, forward_always=settings.ga4_enabled).write_batch
     return visits.write_batch
 
 
@@ -165,7 +166,11 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
 
         cache = LinkCache(load, size=settings.link_cache_size, ttl=settings.link_cache_ttl)
         sqlite_file = sqlite_path(settings.database_url)
-        sqlite_writer = SqliteVisitWriter(sqlite_file, tz=settings.zone) if sqlite_file else None
+        sqlite_writer = (
+            SqliteVisitWriter(sqlite_file, tz=settings.zone, forward_always=settings.ga4_enabled)
+            if sqlite_file
+            else None
+        )
         spool = VisitSpool(
             Path(settings.spool_dir),
             max_bytes=settings.spool_max_mb * 1024 * 1024,
@@ -209,6 +214,8 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             await listener.start()
 
         await committer.start()
+        forwarder = build_forwarder(settings, engine, clock)
+        await forwarder.start()
         try:
             yield Container(
                 settings=settings,
@@ -224,6 +231,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 cache_listener=listener,
             )
         finally:
+            await forwarder.stop()
             await committer.stop()
             if sqlite_writer is not None:
                 await sqlite_writer.close()

@@ -146,6 +146,49 @@ class Settings(BaseSettings):
         False, description="Ignore updates Telegram queued while Lantern was down, at start-up."
     )
 
+    ga4_measurement_id: str | None = Field(
+        None, description="GA4 measurement id (G-…); with the API secret, clicks and shares go to GA4."
+    )
+    ga4_api_secret: SecretStr | None = Field(
+        None, description="GA4 Measurement Protocol API secret (Admin → Data streams → API secrets)."
+    )
+    ga4_url: str = Field(
+        "https://www.google-analytics.com",
+        description="Root of the GA4 collection endpoint (tests, proxies).",
+    )
+    ga4_ad_user_data: bool = Field(
+        False, description="Tell GA4 visitors consented to ad user data (sent as GA4's consent block)."
+    )
+    ga4_ad_personalization: bool = Field(
+        False, description="Tell GA4 visitors consented to ad personalisation."
+    )
+    forward_lease_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds a worker holds an outbox event or delivery before another may retry it.",
+    )
+    webhook_allow_private: bool = Field(
+        False, description="Deliver webhooks to private and loopback addresses (inside your own network)."
+    )
+
+    @model_validator(mode="after")
+    def _ga4_is_complete(self) -> Settings:
+        if bool(self.ga4_measurement_id) != bool(self.ga4_api_secret):
+            raise ValueError(
+                "GA4 forwarding needs both LANTERN_GA4_MEASUREMENT_ID and LANTERN_GA4_API_SECRET (or neither)"
+            )
+        parts = urlsplit(self.ga4_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(
+                "LANTERN_GA4_URL must be an http(s) URL such as https://www.google-analytics.com"
+            )
+        return self
+
+    @property
+    def ga4_enabled(self) -> bool:
+        """True when clicks and share events are forwarded to GA4."""
+        return bool(self.ga4_measurement_id and self.ga4_api_secret)
+
     @model_validator(mode="after")
     def _bots_are_complete(self) -> Settings:
         if self.telegram_token is not None and self.telegram_mode == "webhook":

@@ -15,6 +15,7 @@ from tracking.core.links import Link, NewLink, Sharer, SharerRef, handle_candida
 from tracking.core.ports import DuplicateLink, SlugCollision
 from tracking.core.urls import canonical_host
 from tracking.storage.link_events import notify_link_changed
+from tracking.storage.outbox import link_created_event
 from tracking.storage.tables import LinkRow, SharerRow
 
 
@@ -97,6 +98,8 @@ class SqlLinkRepository:
         async with self._sessions() as session:
             session.add(row)
             try:
+                await session.flush()
+                await session.execute(link_created_event(row))
                 await session.commit()
             except IntegrityError:
                 await session.rollback()

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tracking.core.rollups import rollup_delta
 from tracking.core.visits import Visit
+from tracking.storage.visit_sql import outbox_rows
 
 _ARRAYS = {
     "visits": ("link_id int", "at timestamptz", "method text", "kind text", "channel text", "evidence text",
@@ -51,6 +52,13 @@ def _statement() -> str:
             keys = [n for n in names if n != "visits"]
             sql += f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET visits = {table}.visits + excluded.visits"
         parts.append(sql + ")")
+    columns = ("event_id text", "event text", "link_id int", "at timestamptz", "data text")
+    arrays = ", ".join(f"${number + i}::{c.split()[1]}[]" for i, c in enumerate(columns))
+    parts.append(
+        f"wo AS (INSERT INTO outbox ({', '.join(c.split()[0] for c in columns)}) "  # noqa: S608 - constant
+        f"SELECT * FROM unnest({arrays}) WHERE EXISTS (SELECT 1 FROM claim) "
+        f"AND (${number + len(columns)}::bool OR EXISTS (SELECT 1 FROM webhooks WHERE NOT disabled)))"
+    )
     return ", ".join(parts) + " SELECT count(*) FROM claim"  # noqa: S608 - constant names only
 
 
@@ -61,7 +69,9 @@ def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
     return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
-def batch_arguments(visits: Sequence[Visit], batch_id: str, tz: ZoneInfo) -> list[Any]:
+def batch_arguments(
+    visits: Sequence[Visit], batch_id: str, tz: ZoneInfo, *, forward_always: bool = False
+) -> list[Any]:
     """The statement's arguments: the batch id, then one array per column of each table."""
     delta = rollup_delta(visits, tz)
     delta.drop_zeros()
@@ -81,21 +91,26 @@ def batch_arguments(visits: Sequence[Visit], batch_id: str, tz: ZoneInfo) -> lis
         arguments.extend(
             _columns(sorted(tables[table], key=str) if table != "visits" else tables[table], len(columns))
         )
+    arguments.extend(_columns(outbox_rows("postgresql", visits), 5))
+    arguments.append(forward_always)
     return arguments
 
 
 class PgVisitWriter:
     """Writes visit batches to PostgreSQL, one statement each."""
 
-    def __init__(self, engine: AsyncEngine, *, tz: ZoneInfo) -> None:
+    def __init__(self, engine: AsyncEngine, *, tz: ZoneInfo, forward_always: bool = False) -> None:
         self._engine = engine
         self._tz = tz
+        self._forward_always = forward_always  # GA4 is on: every click and share leaves Lantern
 
     async def write_batch(self, visits: Sequence[Visit], batch_id: str | None = None) -> None:
         """Store the batch and its roll-ups atomically; nothing when its id was stored before."""
         if not visits:
             return
-        arguments = batch_arguments(visits, batch_id or uuid.uuid4().hex, self._tz)
+        arguments = batch_arguments(
+            visits, batch_id or uuid.uuid4().hex, self._tz, forward_always=self._forward_always
+        )
         async with self._engine.connect() as connection:
             raw = await connection.get_raw_connection()
             driver = raw.driver_connection

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from tracking.core.visits import Visit
 from tracking.storage.engine import SQLITE_BUSY_TIMEOUT_MS
-from tracking.storage.visit_sql import batch_statements, claim_batch
+from tracking.storage.visit_sql import ANY_WEBHOOK, batch_statements, claim_batch, insert_outbox, outbox_rows
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,10 @@ def multi_row(
 class SqliteVisitWriter:
     """Writes visit batches (raw rows and roll-ups) to an SQLite file from its own thread."""
 
-    def __init__(self, path: str, *, tz: ZoneInfo) -> None:
+    def __init__(self, path: str, *, tz: ZoneInfo, forward_always: bool = False) -> None:
         self._path = path
         self._tz = tz
+        self._forward_always = forward_always  # GA4 is on: every click and share leaves Lantern
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="lantern-sqlite-writer")
         self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="lantern-sqlite-checkpoint")
         self._connection: sqlite3.Connection | None = None
@@ -101,10 +102,21 @@ class SqliteVisitWriter:
                     return
             for sql, params in statements:
                 connection.execute(sql, params)
+            self._write_outbox(connection, visits, max_params)
         except BaseException:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
+
+    def _write_outbox(self, connection: sqlite3.Connection, visits: Sequence[Visit], max_params: int) -> None:
+        """The batch's outbox rows, in its transaction, when anything (GA4, a webhook) listens."""
+        rows = outbox_rows("sqlite", visits)
+        if not rows:
+            return
+        if not self._forward_always and not connection.execute(ANY_WEBHOOK).fetchone()[0]:
+            return
+        for sql, params in multi_row(insert_outbox("sqlite"), rows, max_params):
+            connection.execute(sql, params)
 
     async def _checkpoints(self) -> None:
         loop = asyncio.get_running_loop()

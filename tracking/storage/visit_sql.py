@@ -6,10 +6,12 @@ place that knows how each database wants datetimes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from tracking.core.forwarding.events import visit_events
 from tracking.core.rollups import RollupDelta, rollup_delta
 from tracking.core.visits import Visit
 
@@ -149,4 +151,28 @@ def claim_batch(dialect: str, batch_id: str) -> tuple[str, tuple[object, ...]]:
         f"INSERT INTO visit_batches (id, written_at) VALUES ({sql.placeholders(2)}) "  # noqa: S608 - constant
         "ON CONFLICT (id) DO NOTHING",
         (batch_id, sql.moment(datetime.now(UTC))),
+    )
+
+
+OUTBOX_COLUMNS = ("event_id", "event", "link_id", "at", "data")
+#: Is any webhook listening? Asked inside the batch's transaction, so a webhook added a moment
+#: before a click is never missed, and a batch costs nothing more while nobody listens.
+ANY_WEBHOOK = "SELECT EXISTS (SELECT 1 FROM webhooks WHERE NOT disabled)"
+
+
+def outbox_rows(dialect: str, visits: Sequence[Visit]) -> list[tuple[object, ...]]:
+    """The outbox rows a batch raises (clicks and shares), in the driver's formats."""
+    sql = DriverSql(dialect)
+    return [
+        (event.id, event.event.value, event.link_id, sql.moment(event.at), json.dumps(event.data))
+        for event in visit_events(visits)
+    ]
+
+
+def insert_outbox(dialect: str) -> str:
+    """One outbox row's INSERT (the SQLite writer makes it multi-row)."""
+    sql = DriverSql(dialect)
+    return (
+        f"INSERT INTO outbox ({', '.join(OUTBOX_COLUMNS)}) "  # noqa: S608 - constant names only
+        f"VALUES ({sql.placeholders(len(OUTBOX_COLUMNS))})"
     )

@@ -8,7 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import tracking.storage.tables  # noqa: F401  (registers the tables on the metadata)
+import tracking.storage.outbox_tables
+import tracking.storage.tables  # noqa: F401
 
 target_metadata = SQLModel.metadata
 

@@ -1,7 +1,7 @@
 """platform state shared by workers: seen deliveries, rate buckets, Slack installations and OAuth states
 
-Revision ID: 0002_bots
-Revises: 0001
+Revision ID: 0003_bots
+Revises: 0002_outbox
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 import tracking.storage.types
 
-revision = "0002_bots"
-down_revision = "0001"
+revision = "0003_bots"
+down_revision = "0002_outbox"
 branch_labels = None
 depends_on = None
 
