@@ -37,6 +37,7 @@ from tracking.storage.link_events import LinkChangeListener
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.pg_writer import PgVisitWriter
+from tracking.storage.rate_buckets import SqlRateBuckets
 from tracking.storage.slack_installations import SqlOAuthStates, SqlSlackInstallations
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
@@ -77,10 +78,20 @@ def build_stats(settings: Settings, engine: AsyncEngine) -> StatsService:
     return StatsService(SqlStatsReader(engine), tz=settings.zone, resolve_link=link_id)
 
 
-def build_shortener(settings: Settings, links: SqlLinkRepository, clock: Clock = utc_now) -> Shortener:
-    """The shorten use case wired to storage, with the per-sharer / per-API-key link limit."""
-    limiter = None
-    if settings.link_rate_per_minute > 0:
+def build_shortener(
+    settings: Settings, links: SqlLinkRepository, clock: Clock = utc_now, *, engine: AsyncEngine | None = None
+) -> Shortener:
+    """The shorten use case wired to storage, with the per-sharer / per-API-key link limit.
+
+    Given the engine, the limit is kept in the database so every worker shares it;
+    without (one-off commands), it is kept in this process.
+    """
+    limiter: RateLimiter | SqlRateBuckets | None = None
+    if settings.link_rate_per_minute > 0 and engine is not None:
+        limiter = SqlRateBuckets(
+            engine, per_minute=settings.link_rate_per_minute, burst=settings.link_rate_burst
+        )
+    elif settings.link_rate_per_minute > 0:
         limiter = RateLimiter(
             per_minute=settings.link_rate_per_minute, burst=settings.link_rate_burst, clock=time.monotonic
         )
@@ -120,6 +131,7 @@ async def _housekeeping(engine: AsyncEngine, visits: SqlVisitStore, clock: Clock
             await ensure_partitions(engine, clock())
             await visits.forget_batches(before=clock() - BATCH_IDS_KEPT)
             await SqlSeenDeliveries(engine, clock=clock).forget(before=clock() - DELIVERY_IDS_KEPT)
+            await SqlRateBuckets(engine, per_minute=1, burst=1).forget()
         except (OSError, SQLAlchemyError) as error:
             log.warning("housekeeping failed (will try again): %s", error)
 
@@ -222,7 +234,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 engine=engine,
                 links=links,
                 visits=visits,
-                shortener=build_shortener(settings, links, clock),
+                shortener=build_shortener(settings, links, clock, engine=engine),
                 stats=build_stats(settings, engine),
                 cache=cache,
                 committer=committer,

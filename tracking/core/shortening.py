@@ -22,7 +22,14 @@ from tracking.core.channels import resolve_channel
 from tracking.core.errors import InvalidInput, LinkNotFound, RateLimited, SlugTaken
 from tracking.core.links import Link, LinkState, NewLink, SharerRef, dedupe_key, short_url
 from tracking.core.ports import DuplicateLink, LinkRepository, SlugCollision
-from tracking.core.rate_limits import RateLimiter, in_words, per_minute_in_words, retry_after_seconds
+from tracking.core.rate_limits import (
+    LinkAllowance,
+    LocalAllowance,
+    RateLimiter,
+    in_words,
+    per_minute_in_words,
+    retry_after_seconds,
+)
 from tracking.core.slugs import check_custom_slug, looks_like_slug, random_slug
 from tracking.core.tagging import normalise_campaign, tag_url, tags_for
 from tracking.core.urls import MAX_URL_LENGTH, HostPolicy, validate_target
@@ -110,14 +117,14 @@ class Shortener:
         base_url: str,
         clock: Callable[[], datetime],
         slug_factory: Callable[[], str] = random_slug,
-        limiter: RateLimiter | None = None,
+        limiter: RateLimiter | LinkAllowance | None = None,
     ) -> None:
         self._repo = repo
         self._policy = policy
         self._base_url = base_url
         self._clock = clock
         self._slug_factory = slug_factory
-        self._limiter = limiter
+        self._limiter = LocalAllowance(limiter) if isinstance(limiter, RateLimiter) else limiter
 
     def short_url(self, slug: str) -> str:
         """The public URL of a slug."""
@@ -132,7 +139,7 @@ class Shortener:
         campaign = normalise_campaign(request.campaign)
         custom = check_custom_slug(request.slug) if request.slug else None
         self._check_limits(request, now)
-        self._check_rate(request)
+        await self._check_rate(request)
         sharer = await self._repo.get_or_create_sharer(request.sharer) if request.sharer else None
         tagged = tag_url(
             target,
@@ -170,7 +177,7 @@ class Shortener:
         custom = check_custom_slug(request.slug) if request.slug else None
         pinned = custom or self._reserved(request)
         self._check_limits(request, now)
-        self._check_rate(request)
+        await self._check_rate(request)
         sharer = await self._repo.get_or_create_sharer(request.sharer) if request.sharer else None
         tagged = tag_url(
             target,
@@ -204,7 +211,7 @@ class Shortener:
         )
         result = await self._insert(new, pinned)
         if result.created:
-            self._use_rate(request)
+            await self._use_rate(request)
         return result
 
     async def shorten_for_channels(
@@ -218,7 +225,7 @@ class Shortener:
                 names.append(resolved)
         if request.slug and len(names) > 1:
             raise InvalidInput("a custom slug can only name one link; ask for one channel at a time")
-        self._check_rate(request, cost=max(len(names), 1))  # all the links or none, not the first few
+        await self._check_rate(request, cost=max(len(names), 1))  # all the links or none, not the first few
         results = []
         for name in names or [request.channel or ""]:
             results.append(await self.shorten(replace(request, channel=name or None)))
@@ -248,11 +255,11 @@ class Shortener:
         if request.max_clicks is not None and request.max_clicks < 1:
             raise InvalidInput("max clicks must be at least 1")
 
-    def _check_rate(self, request: ShortenRequest, cost: int = 1) -> None:
+    async def _check_rate(self, request: ShortenRequest, cost: int = 1) -> None:
         key = rate_key(request)
         if key is None or self._limiter is None:
             return
-        wait = self._limiter.wait(key, cost)
+        wait = await self._limiter.wait(key, cost)
         if wait:
             seconds = retry_after_seconds(wait)
             allowance = per_minute_in_words(self._limiter.per_minute, "link")
@@ -261,10 +268,10 @@ class Shortener:
                 retry_after=seconds,
             )
 
-    def _use_rate(self, request: ShortenRequest) -> None:
+    async def _use_rate(self, request: ShortenRequest) -> None:
         key = rate_key(request)
         if key is not None and self._limiter is not None:
-            self._limiter.charge(key)
+            await self._limiter.charge(key)
 
     async def _reusable(self, key: str, custom: str | None, now: datetime) -> Link | None:
         existing = await self._repo.get_by_dedupe_key(key)
