@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from urllib.parse import urlsplit
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from aiohttp import ClientSession, web
@@ -162,7 +163,13 @@ async def handle_install_page(request: web.Request) -> web.Response:
     flow = request.app[SLACK_APP].oauth_flow
     assert flow is not None  # the route exists only with installs on
     bolt_request = AsyncBoltRequest(body="", query=request.query_string, headers=_headers(request))
-    return await to_aiohttp_response(await flow.handle_installation(bolt_request))
+    response = await to_aiohttp_response(await flow.handle_installation(bolt_request))
+    if urlsplit(flow.redirect_uri or "").scheme != "https":
+        # Bolt marks its state cookie Secure; a browser never returns such a cookie over plain
+        # http, so a Lantern served over http (a laptop, a test) could never finish an install.
+        for morsel in response.cookies.values():
+            morsel["secure"] = ""
+    return response
 
 
 async def handle_oauth_redirect(request: web.Request) -> web.Response:

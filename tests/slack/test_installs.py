@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from aiohttp import ClientSession
+from aiohttp import ClientSession, CookieJar
 from sqlalchemy import func, select
 
 from bot.slack.installations import LanternInstallationStore
@@ -32,6 +32,7 @@ from tests.slack.conftest import (
     migrated,
     settle,
 )
+from tracking.services import CONTAINER
 from tracking.settings import Settings
 from tracking.storage.slack_installations import SqlSlackInstallations
 from tracking.storage.tables import SlackOAuthStateRow
@@ -207,3 +208,35 @@ async def test_an_expiring_token_is_rotated_before_use(installs: SlackLantern) -
     assert [call.token for call in installs.peer.called("users.info")] == ["xoxe.xoxb-rotating-renewed"]
     bot = await store(installs).async_find_bot(enterprise_id=None, team_id=SECOND)
     assert bot is not None and bot.bot_token == "xoxe.xoxb-rotating-renewed"
+
+
+async def test_over_plain_http_the_browser_cookie_comes_back_and_the_install_completes(
+    clean_env: None, database_url: str, aiohttp_server: ServerFactory, slack_peer: SlackPeer
+) -> None:
+    """A Secure state cookie would never return over http (a laptop, a test): it is not marked so there."""
+    await migrated(database_url)
+    settings = Settings(
+        database_url=database_url,
+        base_url="http://go.lantern.test",
+        slack_client_id=CLIENT_ID,
+        slack_client_secret="not-a-secret",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack_peer.url("/api/"),
+    )
+    server = await aiohttp_server(build_app(settings))
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
+        async with browser.get(server.make_url("/slack/install")) as page:
+            assert "Secure" not in page.headers["Set-Cookie"]
+            state = re.search(r"state=([\w-]+)", await page.text())
+        assert state is not None
+        slack_peer.grant("code-http", Grant(SECOND, token="xoxb-http"))
+        back = server.make_url(
+            "/slack/oauth_redirect?" + urlencode({"code": "code-http", "state": state.group(1)})
+        )
+        async with browser.get(back) as done:
+            assert done.status == 200
+    rows = SqlSlackInstallations(server.app[CONTAINER].engine, clock=server.app[CONTAINER].clock)
+    found = await LanternInstallationStore(rows, client_id=CLIENT_ID).async_find_bot(
+        enterprise_id=None, team_id=SECOND
+    )
+    assert found is not None and found.bot_token == "xoxb-http"
