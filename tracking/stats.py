@@ -29,7 +29,8 @@ _KINDS: dict[Metric, tuple[str, ...] | None] = {
 }
 _GROUP_KEYS = {
     GroupBy.CHANNEL: "channel", GroupBy.CAMPAIGN: "campaign", GroupBy.LINK: "link",
-    GroupBy.SHARER: "sharer", GroupBy.COUNTRY: "country", GroupBy.DEVICE: "device",
+    GroupBy.SHARER: "sharer", GroupBy.WORKSPACE: "workspace", GroupBy.COUNTRY: "country",
+    GroupBy.DEVICE: "device",
     GroupBy.BROWSER: "browser",
 }  # fmt: skip
 UNIQUE_NOTE = (
@@ -156,6 +157,8 @@ class StatsService:
             return {k: f"{n} (@{k})" for k, n in names.items()} | {"": "(nobody)"}
         if group is GroupBy.CAMPAIGN:
             return {"": "(no campaign)"}
+        if group is GroupBy.WORKSPACE:
+            return {"": "(not from Slack)"}
         return {"": "(unknown)"}
 
     async def _series(self, i: Interpretation, base: Query, group: GroupBy, now: datetime) -> tuple[Row, ...]:

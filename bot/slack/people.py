@@ -23,7 +23,7 @@ PLATFORM = "slack"
 
 def sharer_ref(team_id: str, user_id: str, display_name: str) -> SharerRef:
     """The sharer identity: a user id is only unique within its workspace, so the team is part of it."""
-    return SharerRef(PLATFORM, f"{team_id}-{user_id}", display_name.strip())
+    return SharerRef(PLATFORM, f"{team_id}-{user_id}", display_name.strip(), workspace=team_id or None)
 
 
 class People:

@@ -32,6 +32,7 @@ from tests.slack.conftest import (
     migrated,
     settle,
 )
+from tracking.core.questions.parser import parse_question
 from tracking.services import CONTAINER
 from tracking.settings import Settings
 from tracking.storage.slack_installations import SqlSlackInstallations
@@ -240,3 +241,21 @@ async def test_over_plain_http_the_browser_cookie_comes_back_and_the_install_com
         enterprise_id=None, team_id=SECOND
     )
     assert found is not None and found.bot_token == "xoxb-http"
+
+
+async def test_stats_are_shared_with_a_breakdown_by_workspace(installs: SlackLantern) -> None:
+    await install(installs, Grant(TEAM, "Lantern Test", token="xoxb-first"))
+    await install(installs, Grant(SECOND, "Second Team", token="xoxb-second"))
+    for team, url in (
+        (TEAM, "https://example.com/a"),
+        (SECOND, "https://example.com/b"),
+        (SECOND, "https://example.com/c"),
+    ):
+        sent = await installs.command("/link", url, team=team)
+        await installs.peer.wait_for_response(sent.key)
+    lantern = installs.container
+    now = lantern.clock()
+    question = parse_question("links by workspace this week", now=now, tz=lantern.stats.tz)
+    answer = await lantern.stats.answer(question, now=now)
+    assert answer.total == 3  # one organisation: every workspace's links count together
+    assert {row.key: row.value for row in answer.rows} == {SECOND: 2, TEAM: 1}

@@ -35,7 +35,12 @@ _TOTALS: Table = RollupDailyTotalRow.__table__  # type: ignore[attr-defined]
 _LINK_DAYS: Table = RollupDailyLinkRow.__table__  # type: ignore[attr-defined]
 
 #: Groupings answered from the links table (through a join), and the column each reads.
-_LINK_GROUPS = {"campaign": _LINKS.c.campaign, "link": _LINKS.c.slug, "sharer": _SHARERS.c.handle}
+_LINK_GROUPS = {
+    "campaign": _LINKS.c.campaign,
+    "link": _LINKS.c.slug,
+    "sharer": _SHARERS.c.handle,
+    "workspace": _SHARERS.c.workspace,
+}
 DIMENSION_GROUPS = ("country", "device", "browser")
 
 

@@ -22,6 +22,7 @@ class SharerRow(SQLModel, table=True):
     display_name: str = Field(max_length=256)
     handle: str = Field(max_length=40, unique=True)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    workspace: str | None = Field(default=None, max_length=32)  # Slack team id, for `by workspace`
 
 
 class LinkRow(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""platform state shared by workers: seen deliveries, rate buckets, Slack installations and OAuth states
+"""platform state shared by workers: seen deliveries, rate buckets, Slack installations and OAuth states;
+the Slack workspace of a sharer
 
 Revision ID: 0003_bots
 Revises: 0002_outbox
@@ -22,6 +23,8 @@ _Utc = tracking.storage.types.UtcDateTime
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("sharers", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("workspace", _String(length=32), nullable=True))
     op.create_table(
         "seen_deliveries",
         sa.Column("source", _String(length=32), nullable=False),
@@ -76,3 +79,5 @@ def downgrade() -> None:
     with op.batch_alter_table("seen_deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_seen_deliveries_seen_at")
     op.drop_table("seen_deliveries")
+    with op.batch_alter_table("sharers", schema=None) as batch_op:
+        batch_op.drop_column("workspace")
