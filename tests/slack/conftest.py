@@ -272,6 +272,8 @@ class SlackPeer:
     #: The install stand-in: codes Slack's consent page would hand out, and the tokens they became.
     grants: dict[str, Grant] = field(default_factory=dict)
     issued: dict[str, Grant] = field(default_factory=dict)
+    #: Methods answered once with 429 and `Retry-After: 1`, as Slack does past a method's rate tier.
+    throttle_once: set[str] = field(default_factory=set)
 
     def grant(self, code: str, grant: Grant) -> None:
         """Let `code` be traded for this workspace's token at `oauth.v2.access`."""
@@ -320,6 +322,12 @@ class SlackPeer:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if method in self.throttle_once:
+            self.throttle_once.discard(method)
+            self.calls.append(ApiCall(method, {}, {"ok": False, "error": "ratelimited"}))
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+            )
         args: dict[str, Any] = dict(request.query)
         raw = await request.read()
         is_json = request.content_type == "application/json"
