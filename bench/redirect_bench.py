@@ -77,9 +77,34 @@ def measure_lantern(
         if variant == "no-attribution":
             command = [sys.executable, "-m", "bench.serve_without_attribution", "--workers", str(workers)]
         log = workdir / f"lantern-{backend}-{workers}-{variant}.log"
+        receiver = None
+        if variant == "forwarding":  # every click also goes to a webhook and to GA4
+            receiver_port = free_port()
+            receiver = subprocess.Popen(
+                [sys.executable, "-m", "bench.receiver_server", "--port", str(receiver_port)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            receiver_url = f"http://127.0.0.1:{receiver_port}"
+            env.update(
+                LANTERN_WEBHOOK_ALLOW_PRIVATE="true",
+                LANTERN_GA4_MEASUREMENT_ID="G-BENCH",
+                LANTERN_GA4_API_SECRET="bench",  # noqa: S106 - the local receiver takes anything
+                LANTERN_GA4_URL=receiver_url,
+            )
+            events = "link.clicked,share.detected"
+            subprocess.run(
+                [LANTERN, "webhook", "add", f"{receiver_url}/hook", "--events", events],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
         with lantern(env, workers, log, command) as server:
             run_wrk(f"http://127.0.0.1:{server.port}/{slug}", seconds=2)
             result = run_wrk(f"http://127.0.0.1:{server.port}/{slug}", seconds=seconds)
+        if receiver is not None:
+            receiver.terminate()
+            receiver.wait(timeout=10)
         served = redirects_served(log)
         stored = _count_sqlite(db_path) if backend == "sqlite" else asyncio.run(_count_pg(pg_name or ""))
         return {
@@ -108,6 +133,7 @@ def run(seconds: int = SECONDS) -> list[dict[str, Any]]:
                 results.append(measure_lantern(backend, workers, seconds, workdir))
             if workers == 1:
                 results.append(measure_lantern("sqlite", 1, seconds, workdir, variant="no-attribution"))
+                results.append(measure_lantern("sqlite", 1, seconds, workdir, variant="forwarding"))
         for row in results:
             print(json.dumps(row), flush=True)
     return results

@@ -413,9 +413,11 @@ def db_upgrade(settings: Settings, revision: str) -> None:
 def _add_command_groups() -> None:
     """Command groups that live in their own modules (each imports what it needs lazily)."""
     from lantern.cli_forwarding import ga4, webhook
+    from lantern.cli_sites import site
 
     main.add_command(webhook)
     main.add_command(ga4)
+    main.add_command(site)
 
 
 _add_command_groups()

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.state import BOT_STATE, BotState
 from lantern.forwarding import build_forwarder
+from tracking.capture import PageCapture
 from tracking.core.attribution import Classifier
 from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
@@ -38,12 +39,13 @@ from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.pg_writer import PgVisitWriter
 from tracking.storage.rate_buckets import SqlRateBuckets
+from tracking.storage.sites import SqlSites
 from tracking.storage.slack_installations import SqlOAuthStates, SqlSlackInstallations
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
 from tracking.storage.visits import SqlVisitStore
 from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
-from tracking.web import api
+from tracking.web import api, collect
 from tracking.web import app as tracker_web
 
 log = logging.getLogger(__name__)
@@ -204,12 +206,13 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             ),
             trusted_proxies=parse_networks(settings.trusted_proxies),
         )
+        salts = DailySalts(visits.salt_for)
         tracker = Tracker(
             cache=cache,
             builder=builder,
             record=committer.record,
             reserve_click=links.reserve_click,
-            salts=DailySalts(visits.salt_for),
+            salts=salts,
             clock=clock,
             redirect_status=settings.redirect_status,
             preview_window=window,
@@ -225,6 +228,18 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             listener = LinkChangeListener(settings.database_url, cache.forget)
             await listener.start()
 
+        shortener = build_shortener(settings, links, clock, engine=engine)
+        capture = PageCapture(
+            sites=SqlSites(engine, clock=clock),
+            builder=builder,
+            record=committer.record,
+            salt_for=lambda now: salts.for_day(now.date()),
+            clock=clock,
+            shortener=shortener,
+            per_network_per_minute=settings.collect_rate_per_minute,
+            per_site_per_minute=settings.collect_site_rate_per_minute,
+            trusted_proxies=parse_networks(settings.trusted_proxies),
+        )
         await committer.start()
         forwarder = build_forwarder(settings, engine, clock)
         await forwarder.start()
@@ -234,7 +249,8 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
                 engine=engine,
                 links=links,
                 visits=visits,
-                shortener=build_shortener(settings, links, clock, engine=engine),
+                shortener=shortener,
+                capture=capture,
                 stats=build_stats(settings, engine),
                 cache=cache,
                 committer=committer,
@@ -277,6 +293,8 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
             app[tracker_web.TRACKER] = built.tracker
             app[tracker_web.ENGINE] = built.engine
             app[tracker_web.COUNTRY_HEADER] = settings.country_header
+            assert built.capture is not None
+            app[collect.CAPTURE] = built.capture
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,
                 stats=built.stats,
@@ -289,6 +307,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
     app.cleanup_ctx.append(lifetime)
     api.add_api_routes(app)
     install_bots(app, settings)
+    collect.add_collect_routes(app)
     tracker_web.add_tracker_routes(app)
 
     return app

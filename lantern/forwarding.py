@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lantern.digests import ChatPoster, next_run_of
 from tracking.core.forwarding.ga4 import Consent
-from tracking.forwarder import Forwarder, Ga4Target, OwnerNotifier
+from tracking.forwarder import AlertRules, Forwarder, Ga4Target, OwnerNotifier
 from tracking.settings import Settings
 from tracking.storage.outbox import SqlOutbox
+from tracking.storage.subscriptions import SqlSubscriptions
 
 
 def ga4_target(settings: Settings) -> Ga4Target | None:
@@ -64,4 +66,14 @@ def build_forwarder(settings: Settings, engine: AsyncEngine, clock: Callable[[],
         allow_private=settings.webhook_allow_private,
         notify_owner=owner_notifier(settings),
         lease=timedelta(seconds=settings.forward_lease_seconds),
+        subscriptions=SqlSubscriptions(engine, clock=clock),
+        post_to_chat=ChatPoster(settings, engine),
+        next_run=next_run_of,
+        alert_rules=AlertRules(
+            spike_minimum=settings.alert_spike_minimum,
+            spike_factor=settings.alert_spike_factor,
+            quiet_start=settings.quiet_hours[0] if settings.quiet_hours else None,
+            quiet_end=settings.quiet_hours[1] if settings.quiet_hours else None,
+            timezone=settings.timezone,
+        ),
     )

@@ -30,9 +30,11 @@ from aiohttp.resolver import DefaultResolver
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracking.core.forwarding import ga4, retries, webhooks
-from tracking.core.forwarding.fanout import GA4, Event, Receiver, plan
+from tracking.core.forwarding.events import new_event_id
+from tracking.core.forwarding.fanout import GA4, Event, Planned, Receiver, plan
 from tracking.core.forwarding.receivers import ReceiverRefused, check_addresses, is_internal
 from tracking.storage.outbox import Delivery, NewDelivery, SqlOutbox, Webhook
+from tracking.storage.subscriptions import ALERT, DIGEST_DUE, SqlSubscriptions, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,39 @@ class OwnerNotifier(Protocol):
     """Tells a webhook's owner, in chat, that it was switched off."""
 
     async def __call__(self, owner_chat: str, text: str) -> None: ...
+
+
+class ChatPoster(Protocol):
+    """Posts a digest run or an alert to a subscribed chat (raises when the platform refuses)."""
+
+    async def __call__(self, subscription: Subscription, *, kind: str, data: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRules:
+    """When a link's clicks count as a spike, and the hours alerts wait through."""
+
+    spike_minimum: int = 20
+    spike_factor: float = 3.0
+    quiet_start: int | None = None  # local hour quiet hours start (e.g. 22)…
+    quiet_end: int | None = None  # …and end (e.g. 7)
+    timezone: str = "UTC"
+
+    def quiet_until(self, now: datetime) -> datetime | None:
+        """The end of the quiet hours `now` falls in, or None outside them."""
+        if self.quiet_start is None or self.quiet_end is None:
+            return None
+        from zoneinfo import ZoneInfo
+
+        local = now.astimezone(ZoneInfo(self.timezone))
+        start, end = self.quiet_start, self.quiet_end
+        inside = start <= local.hour or local.hour < end if start > end else start <= local.hour < end
+        if not inside:
+            return None
+        until = local.replace(hour=end, minute=0, second=0, microsecond=0)
+        if until <= local:
+            until += timedelta(days=1)
+        return until
 
 
 class GuardedResolver(AbstractResolver):
@@ -181,8 +216,18 @@ class Forwarder:
         poll_seconds: float = 0.5,
         notify_owner: OwnerNotifier | None = None,
         lease: timedelta = LEASE,
+        subscriptions: SqlSubscriptions | None = None,
+        post_to_chat: ChatPoster | None = None,
+        next_run: Callable[[Subscription, datetime], datetime] | None = None,
+        alert_rules: AlertRules | None = None,
     ) -> None:
         self._lease = lease
+        self._subscriptions = subscriptions
+        self._post_to_chat = post_to_chat
+        self._next_run = next_run
+        self._alerts = alert_rules or AlertRules()
+        self._last_schedule_check = 0.0
+        self._last_spike_hour: datetime | None = None
         self._outbox = outbox
         self._base_url = base_url
         self._clock = clock
@@ -218,8 +263,40 @@ class Forwarder:
                 await asyncio.sleep(self._poll)
 
     async def run_once(self) -> int:
-        """One round of fan-out and delivery; returns how much it did (0 = nothing to do)."""
-        return await self.fan_out() + await self.deliver()
+        """One round of scheduling, fan-out and delivery; returns how much it did (0 = nothing to do)."""
+        return await self.schedule() + await self.fan_out() + await self.deliver()
+
+    async def schedule(self) -> int:
+        """Queue due digests (every few seconds) and look for spikes (once an hour)."""
+        if self._subscriptions is None or self._next_run is None:
+            return 0
+        moment = time.monotonic()
+        if moment - self._last_schedule_check < 5:
+            return 0
+        self._last_schedule_check = moment
+        queued = await self._subscriptions.queue_due_digests(next_for=self._next_run)
+        hour = self._clock().replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+        if hour != self._last_spike_hour:
+            self._last_spike_hour = hour
+            await self._spikes(hour)
+        return queued
+
+    async def _spikes(self, hour: datetime) -> None:
+        assert self._subscriptions is not None
+        chats = await self._subscriptions.alert_chats()
+        if not chats:
+            return
+        rules = self._alerts
+        found = await self._subscriptions.spiking_links(
+            hour=hour, minimum=rules.spike_minimum, factor=rules.spike_factor
+        )
+        for link_id, count, usual in found:
+            if await self._subscriptions.raise_alert(f"spike:{link_id}:{hour.isoformat()}"):
+                data = {"alert": "spike", "link_id": link_id, "clicks": count, "usual": round(usual, 1),
+                        "hour": hour.isoformat()}  # fmt: skip
+                await self._outbox.add_event(
+                    event=ALERT, link_id=link_id, at=self._clock(), data=data, event_id=new_event_id()
+                )
 
     async def fan_out(self) -> int:
         """Turn claimed outbox events into deliveries."""
@@ -234,6 +311,7 @@ class Forwarder:
             for e in claimed
         ]
         planned = plan(events, receivers, ga4_on=self._ga4 is not None, base_url=self._base_url)
+        planned.extend(await self._chat_deliveries(events))
         await self._outbox.dispatch(
             claimed,
             [
@@ -243,14 +321,55 @@ class Forwarder:
         )
         return len(claimed)
 
+    async def _chat_deliveries(self, events: Sequence[Event]) -> list[Planned]:
+        """Digest runs for their chat; alerts (raised once each) for every chat that wants them."""
+        if self._subscriptions is None:
+            return []
+        planned: list[Planned] = []
+        chats: list[Subscription] | None = None
+        for event in events:
+            if event.event == DIGEST_DUE:
+                target = f"chat:{event.data['subscription_id']}"
+                planned.append(Planned(target, None, event.event_id, DIGEST_DUE, json.dumps(event.data)))
+                continue
+            alert = await self._alert_for(event)
+            if alert is None:
+                continue
+            if chats is None:
+                chats = await self._subscriptions.alert_chats()
+            body = json.dumps({**alert, "link": event.link})
+            planned.extend(Planned(f"chat:{chat.id}", None, event.event_id, ALERT, body) for chat in chats)
+        return planned
+
+    async def _alert_for(self, event: Event) -> dict[str, Any] | None:
+        """The alert an event raises, if it is the first of its kind (a link's first click, a new app)."""
+        assert self._subscriptions is not None
+        link_id = event.link and event.link.get("id")
+        if event.event == ALERT:
+            return dict(event.data)
+        if link_id is None or not await self._has_alert_chats():
+            return None
+        channel = event.data.get("channel")
+        if event.event == "link.clicked" and await self._subscriptions.raise_alert(f"first-click:{link_id}"):
+            return {"alert": "first_click", "channel": channel}
+        new_app = event.event == "share.detected" and channel not in (None, "direct")
+        if new_app and await self._subscriptions.raise_alert(f"new-app:{link_id}:{channel}"):
+            return {"alert": "new_app", "channel": channel}
+        return None
+
+    async def _has_alert_chats(self) -> bool:
+        assert self._subscriptions is not None
+        return bool(await self._subscriptions.alert_chats())
+
     async def deliver(self) -> int:
         """Send the deliveries that are due."""
         due = await self._outbox.claim_deliveries(limit=100, lease=self._lease)
         if not due:
             return 0
         hooks = {h.id: h for h in await self._outbox.webhooks(with_secrets=True)}
-        to_webhooks = [d for d in due if d.destination != GA4]
+        to_webhooks = [d for d in due if d.destination.startswith("webhook:")]
         to_ga4 = [d for d in due if d.destination == GA4]
+        to_chats = [d for d in due if d.destination.startswith("chat:")]
         limit = asyncio.Semaphore(CONCURRENCY)
 
         async def one(delivery: Delivery) -> None:
@@ -261,7 +380,15 @@ class Forwarder:
             async with limit:
                 await self._send_ga4(group)
 
-        await asyncio.gather(*(one(d) for d in to_webhooks), *(batch(g) for g in ga4_batches(to_ga4)))
+        async def chat(delivery: Delivery) -> None:
+            async with limit:
+                await self._send_chat(delivery)
+
+        await asyncio.gather(
+            *(one(d) for d in to_webhooks),
+            *(batch(g) for g in ga4_batches(to_ga4)),
+            *(chat(d) for d in to_chats),
+        )
         return len(due)
 
     def _retry_at(self, delivery: Delivery) -> datetime | None:
@@ -310,6 +437,33 @@ class Forwarder:
                 await self._notify_owner(hook.owner_chat, text)
             except (aiohttp.ClientError, OSError, RuntimeError, ValueError) as error:
                 log.warning("could not tell the owner of webhook %s: %s", hook.id, error)
+
+    async def _send_chat(self, delivery: Delivery) -> None:
+        """Post a digest run or an alert; alerts wait through quiet hours."""
+        assert self._subscriptions is not None
+        subscription = await self._subscriptions.get(int(delivery.destination.split(":", 1)[1]))
+        if subscription is None or self._post_to_chat is None:
+            reason = "the subscription was removed" if subscription is None else "no chat bot is configured"
+            await self._outbox.finish([delivery.id], ok=False, status=None, error=reason, retry_at=None)
+            return
+        if delivery.event == ALERT:
+            quiet = self._alerts.quiet_until(self._clock())
+            if quiet is not None:
+                await self._outbox.postpone(delivery.id, until=quiet)
+                return
+        try:
+            await self._post_to_chat(subscription, kind=delivery.event, data=json.loads(delivery.body))
+        except Exception as error:
+            log.warning(
+                "posting %s to %s failed: %s", delivery.event, delivery.destination, error, exc_info=True
+            )
+            await self._outbox.finish(
+                [delivery.id], ok=False, status=None, error=f"{type(error).__name__}: {error}"[:500],
+                retry_at=self._retry_at(delivery),
+            )  # fmt: skip
+            return
+        self.sent[f"chat:{delivery.event}"] += 1
+        await self._outbox.finish([delivery.id], ok=True, status=None, error=None, retry_at=None)
 
     async def _send_ga4(self, group: list[Delivery]) -> None:
         assert self._session is not None and self._ga4 is not None

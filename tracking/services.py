@@ -14,6 +14,7 @@ from datetime import datetime
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tracking.capture import PageCapture
 from tracking.core.shortening import Shortener
 from tracking.core.visits import Visit
 from tracking.link_cache import LinkCache
@@ -40,6 +41,7 @@ class Container:
     committer: GroupCommitter[Visit]
     tracker: Tracker
     clock: Callable[[], datetime]
+    capture: PageCapture | None = None  # copy-and-paste capture for registered sites
     cache_listener: LinkChangeListener | None = None  # PostgreSQL: drops changed links from the cache
 
 

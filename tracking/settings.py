@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     not_found_burst: int = Field(
         30, ge=1, description="Unknown-link answers per client network at once before the rate applies."
     )
+    collect_rate_per_minute: int = Field(
+        60, ge=0, description="Page-tag beacons a minute per site and client network; 0 turns the limit off."
+    )
+    collect_site_rate_per_minute: int = Field(
+        6000, ge=0, description="Page-tag beacons a minute per site over all visitors; 0 turns the limit off."
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     workers: int = Field(1, ge=1, le=64, description="Processes `lantern serve` runs, sharing the port.")
     worker_index: int = Field(
@@ -167,6 +173,15 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds a worker holds an outbox event or delivery before another may retry it.",
     )
+    alert_quiet_hours: str = Field(
+        "", description="Local hours when chat alerts wait, e.g. 22-7; empty = alerts at any hour."
+    )
+    alert_spike_minimum: int = Field(
+        20, ge=1, description="Clicks in an hour a link needs before a spike alert is considered."
+    )
+    alert_spike_factor: float = Field(
+        3.0, gt=1, description="How many times its usual clicks for that hour make a spike."
+    )
     webhook_allow_private: bool = Field(
         False, description="Deliver webhooks to private and loopback addresses (inside your own network)."
     )
@@ -183,6 +198,21 @@ class Settings(BaseSettings):
                 "LANTERN_GA4_URL must be an http(s) URL such as https://www.google-analytics.com"
             )
         return self
+
+    @field_validator("alert_quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        if value.strip() and not re.fullmatch(r"\s*([01]?\d|2[0-3])\s*-\s*([01]?\d|2[0-3])\s*", value):
+            raise ValueError("quiet hours are two local hours, like 22-7")
+        return value.strip()
+
+    @property
+    def quiet_hours(self) -> tuple[int, int] | None:
+        """(start, end) local hours of the alerts' quiet time, or None."""
+        if not self.alert_quiet_hours:
+            return None
+        start, end = (int(part) for part in self.alert_quiet_hours.split("-"))
+        return start, end
 
     @property
     def ga4_enabled(self) -> bool:

@@ -170,8 +170,18 @@ class Shortener:
 
     async def shorten(self, request: ShortenRequest) -> ShortenResult:
         """Return the link for this request, reusing an identical live one."""
+        return await self._shorten(validate_target(request.url, self._policy), request)
+
+    async def shorten_registered_page(self, page_url: str, request: ShortenRequest) -> ShortenResult:
+        """A link to a page of a site the operator registered (`lantern site add`).
+
+        The origin was chosen by the operator, so it is trusted as it is —
+        even an intranet or local address; the caller has checked the path.
+        """
+        return await self._shorten(page_url, request)
+
+    async def _shorten(self, target: str, request: ShortenRequest) -> ShortenResult:
         now = self._clock()
-        target = validate_target(request.url, self._policy)
         channel = resolve_channel(request.channel).name if request.channel else None
         campaign = normalise_campaign(request.campaign)
         custom = check_custom_slug(request.slug) if request.slug else None

@@ -39,6 +39,8 @@ RESERVED = frozenset(
         "new",
         "links",
         "stats",
+        "collect",
+        "lantern.js",
     }
 )
 

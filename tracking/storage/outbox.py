@@ -220,12 +220,18 @@ class SqlOutbox:
     # --- the outbox ------------------------------------------------------------------------
 
     async def add_event(
-        self, *, event: EventName, link_id: int | None, at: datetime, data: dict[str, Any], event_id: str
+        self,
+        *,
+        event: EventName | str,
+        link_id: int | None,
+        at: datetime,
+        data: dict[str, Any],
+        event_id: str,
     ) -> None:
         """An event raised outside a visit batch (e.g. `lantern webhook test`)."""
         async with self._sessions() as session:
             session.add(
-                OutboxRow(event_id=event_id, event=event.value, link_id=link_id, at=at, data=json.dumps(data))
+                OutboxRow(event_id=event_id, event=str(event), link_id=link_id, at=at, data=json.dumps(data))
             )
             await session.commit()
 
@@ -318,6 +324,7 @@ class SqlOutbox:
             for link, sharer in result.all():
                 assert link.id is not None
                 details[link.id] = {
+                    "id": link.id,
                     "slug": link.slug,
                     "target": link.target,
                     "tagged_target": link.tagged_target,
@@ -386,6 +393,16 @@ class SqlOutbox:
         async with self._sessions() as session:
             await session.execute(
                 update(DeliveryRow).where(col(DeliveryRow.id).in_(list(delivery_ids))).values(**values)
+            )
+            await session.commit()
+
+    async def postpone(self, delivery_id: int, *, until: datetime) -> None:
+        """Hold a delivery back until `until` (quiet hours), without counting an attempt."""
+        async with self._sessions() as session:
+            await session.execute(
+                update(DeliveryRow)
+                .where(col(DeliveryRow.id) == delivery_id)
+                .values(next_attempt_at=until, claim=None, claim_until=None)
             )
             await session.commit()
 

@@ -77,3 +77,37 @@ class DeliveryRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=512)
     last_attempt_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     delivered_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+
+
+class SubscriptionRow(SQLModel, table=True):
+    """A chat that asked for a digest (a question on a schedule) or for alerts."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (Index("ix_subscriptions_due", "kind", "next_run_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # "digest" or "alerts"
+    platform: str = Field(max_length=16)  # "slack" or "telegram"
+    chat_id: str = Field(max_length=64)
+    team_id: str | None = Field(default=None, max_length=32)  # Slack workspace, for its token
+    question: str = Field(default="", max_length=500)
+    cadence: str | None = Field(default=None, max_length=16)
+    weekday: int | None = None
+    monthday: int | None = None
+    hour: int = 9
+    minute: int = 0
+    timezone: str = Field(default="UTC", max_length=64)
+    language: str = Field(default="en", max_length=8)
+    created_by: str = Field(default="", max_length=128)
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    next_run_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+    last_run_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
+
+
+class AlertSentRow(SQLModel, table=True):
+    """An alert raised once: its key ("first-click:12", "new-app:12:whatsapp", "spike:12:…") is unique."""
+
+    __tablename__ = "alerts_sent"
+
+    key: str = Field(sa_column=Column(String(128), primary_key=True))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

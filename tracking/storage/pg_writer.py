@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tracking.core.rollups import rollup_delta
 from tracking.core.visits import Visit
-from tracking.storage.visit_sql import outbox_rows
+from tracking.storage.visit_sql import LISTENING, outbox_rows
 
 _ARRAYS = {
     "visits": ("link_id int", "at timestamptz", "method text", "kind text", "channel text", "evidence text",
@@ -57,7 +57,7 @@ def _statement() -> str:
     parts.append(
         f"wo AS (INSERT INTO outbox ({', '.join(c.split()[0] for c in columns)}) "  # noqa: S608 - constant
         f"SELECT * FROM unnest({arrays}) WHERE EXISTS (SELECT 1 FROM claim) "
-        f"AND (${number + len(columns)}::bool OR EXISTS (SELECT 1 FROM webhooks WHERE NOT disabled)))"
+        f"AND (${number + len(columns)}::bool OR {LISTENING}))"
     )
     return ", ".join(parts) + " SELECT count(*) FROM claim"  # noqa: S608 - constant names only
 

@@ -155,9 +155,14 @@ def claim_batch(dialect: str, batch_id: str) -> tuple[str, tuple[object, ...]]:
 
 
 OUTBOX_COLUMNS = ("event_id", "event", "link_id", "at", "data")
-#: Is any webhook listening? Asked inside the batch's transaction, so a webhook added a moment
-#: before a click is never missed, and a batch costs nothing more while nobody listens.
-ANY_WEBHOOK = "SELECT EXISTS (SELECT 1 FROM webhooks WHERE NOT disabled)"
+#: Is any webhook (or a chat that wants alerts) listening? Asked inside the batch's transaction,
+#: so a webhook added a moment before a click is never missed, and a batch costs nothing more
+#: while nobody listens.
+LISTENING = (
+    "EXISTS (SELECT 1 FROM webhooks WHERE NOT disabled) "
+    "OR EXISTS (SELECT 1 FROM subscriptions WHERE kind = 'alerts')"
+)
+ANY_WEBHOOK = f"SELECT {LISTENING}"
 
 
 def outbox_rows(dialect: str, visits: Sequence[Visit]) -> list[tuple[object, ...]]:

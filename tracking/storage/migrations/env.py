@@ -8,7 +8,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+# Importing the table modules registers their tables on the metadata.
 import tracking.storage.outbox_tables
+import tracking.storage.site_tables
 import tracking.storage.tables  # noqa: F401
 
 target_metadata = SQLModel.metadata

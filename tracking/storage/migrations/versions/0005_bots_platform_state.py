@@ -1,8 +1,8 @@
 """platform state shared by workers: seen deliveries, rate buckets, Slack installations and OAuth states;
 the Slack workspace of a sharer
 
-Revision ID: 0003_bots
-Revises: 0002_outbox
+Revision ID: 0005_bots
+Revises: 0004_digests
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from alembic import op
 
 import tracking.storage.types
 
-revision = "0003_bots"
-down_revision = "0002_outbox"
+revision = "0005_bots"
+down_revision = "0004_digests"
 branch_labels = None
 depends_on = None
 
