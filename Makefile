@@ -8,20 +8,25 @@ TEST_STAMP := $(VENV)/.installed-test
 .PHONY: run test lint typecheck pytest bench bench-stats clean
 
 $(BIN)/python:
+	@echo "lantern: creating the virtual environment $(VENV) with $(PYTHON) (first run only)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
-	touch $@
+	@echo "lantern: installing Lantern and about 55 packages into $(VENV); this usually takes 35-60 s, once"
+	@$(BIN)/pip install --quiet -e .
+	@touch $@
+	@echo "lantern: installed"
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+	@echo "lantern: installing Lantern with its test tools into $(VENV); this usually takes 1-2 minutes, once"
+	@$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
 
 ## run: create .venv, install Lantern and serve it on a local SQLite file
 run: $(STAMP)
-	$(BIN)/lantern serve
+	@echo "lantern: starting the server on ./lantern.db (Ctrl-C stops it); in another terminal, 'source $(VENV)/bin/activate' and then e.g. 'lantern shorten https://example.com'"
+	@$(BIN)/lantern serve
 
 NODE_STAMP := node_modules/.installed
 

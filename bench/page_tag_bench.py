@@ -17,8 +17,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from playwright.async_api import async_playwright
 
-from lantern.composition import build_app
-from tracking.services import CONTAINER
+from lantern.composition import PARTS, build_app
 from tracking.settings import Settings
 from tracking.storage.sites import SqlSites
 from tracking.web.collect import SCRIPT
@@ -36,7 +35,7 @@ async def main() -> None:
     lantern_server = TestServer(build_app(Settings(database_url=f"sqlite+aiosqlite:///{folder / 'b.db'}")))
     await lantern_server.start_server()
     lantern = str(lantern_server.make_url("")).rstrip("/")
-    container = lantern_server.app[CONTAINER]
+    parts = lantern_server.app[PARTS]
     tag: list[str] = [""]
 
     async def page(request: web.Request) -> web.Response:
@@ -50,7 +49,7 @@ async def main() -> None:
     site = TestServer(app)
     await site.start_server()
     origin = str(site.make_url("")).rstrip("/")
-    key = (await SqlSites(container.engine, clock=container.clock).add(origin)).key
+    key = (await SqlSites(parts.engine, clock=parts.clock).add(origin)).key
     tag[0] = f'<script defer src="{lantern}/lantern.js" data-site="{key}"></script>'
     timings: dict[str, list[float]] = {"without": [], "with": [], "arrival": [], "fetch": []}
     async with async_playwright() as playwright:

@@ -75,7 +75,7 @@ def measure_lantern(
         slug = shorten(env)
         command = None
         if variant == "no-attribution":
-            command = [sys.executable, "-m", "bench.serve_without_attribution", "--workers", str(workers)]
+            command = [sys.executable, "-m", "bench.serve_without_attribution"]  # one worker
         log = workdir / f"lantern-{backend}-{workers}-{variant}.log"
         receiver = None
         if variant == "forwarding":  # every click also goes to a webhook and to GA4

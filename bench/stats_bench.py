@@ -105,9 +105,9 @@ def run(sizes: list[int], backends: list[str]) -> list[dict[str, object]]:
                 print(json.dumps(result), flush=True)
                 results.append(result)
         finally:
-            for _backend, _visits, _url, name in plans:
-                if name:
-                    asyncio.run(drop_database(name))
+            for _backend, _visits, _url, database in plans:
+                if database:
+                    asyncio.run(drop_database(database))
     return results
 
 

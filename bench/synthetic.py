@@ -9,6 +9,7 @@ and the roll-ups are the exact aggregates of those visits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -275,7 +276,7 @@ async def _insert(
 ) -> None:
     count = columns.count(",") + 1
     statement = f"INSERT INTO {table} ({columns}) VALUES ({sql.placeholders(count)})"
-    await connection.exec_driver_sql(statement, values)  # type: ignore[arg-type]
+    await connection.exec_driver_sql(statement, values)
 
 
 async def _insert_links(
@@ -325,11 +326,13 @@ async def _insert_links(
         await connection.exec_driver_sql("SELECT setval('sharers_id_seq', (SELECT max(id) FROM sharers))")
 
 
-async def _insert_visits(connection: AsyncConnection, sql: DriverSql, rows: list[tuple[object, ...]]) -> None:
+async def _insert_visits(
+    connection: AsyncConnection, sql: DriverSql, rows: Sequence[tuple[object, ...]]
+) -> None:
     if sql.sqlite:
-        await connection.exec_driver_sql(sql.insert_visits(), rows)  # type: ignore[arg-type]
+        await connection.exec_driver_sql(sql.insert_visits(), list(rows))
         return
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None
-    await driver.copy_records_to_table("visits", records=rows, columns=list(VISIT_COLUMNS))
+    await driver.copy_records_to_table("visits", records=list(rows), columns=list(VISIT_COLUMNS))

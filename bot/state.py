@@ -1,16 +1,14 @@
 """What the bots keep in the database so it holds across workers, handed over by the composition root.
 
-Each field is a narrow Protocol the bots define; the composition root fills
-them with storage objects, so no bot module reaches for the engine.
+Each is a narrow Protocol the bots define; the composition root fills the
+matching fields of `BotDependencies` with storage objects, so no bot module
+reaches for the engine.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
-
-from aiohttp import web
 
 
 class Deliveries(Protocol):
@@ -47,15 +45,3 @@ class OAuthStates(Protocol):
     async def issue(self, state: str, *, lifetime: timedelta) -> None: ...
 
     async def consume(self, state: str) -> bool: ...
-
-
-@dataclass(frozen=True, slots=True)
-class BotState:
-    """Delivery claims, and Slack's installations and OAuth states."""
-
-    deliveries: Deliveries
-    slack_installations: InstallationRows
-    oauth_states: OAuthStates
-
-
-BOT_STATE = web.AppKey("bot_state", BotState)

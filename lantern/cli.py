@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from pydantic import ValidationError
@@ -20,6 +20,9 @@ from tracking.core.errors import LanternError
 from tracking.core.links import SharerRef
 from tracking.core.shortening import ShortenRequest
 from tracking.settings import Settings
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 T = TypeVar("T")
 
@@ -78,6 +81,7 @@ def parse_when(value: str | None) -> datetime | None:
 
 
 @click.group()
+@click.version_option(package_name="lantern", prog_name="lantern", message="%(prog)s %(version)s")
 @click.option("--log-level", default=None, help="Override LANTERN_LOG_LEVEL.")
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
@@ -106,9 +110,7 @@ def serve(
     settings: Settings, host: str | None, port: int | None, workers: int | None, reuse_port: bool
 ) -> None:
     """Run the tracker, the API and every configured bot in one process (or N sharing the port)."""
-    from aiohttp import web
-
-    from lantern.composition import build_app, prepare_database
+    from lantern.composition import access_log_options, build_app, prepare_database
 
     host = host if host is not None else settings.host
     port = port if port is not None else settings.port
@@ -125,15 +127,32 @@ def serve(
             err=True,
         )
         sys.exit(Supervisor(worker_command(host, port), workers, drain_timeout=SHUTDOWN_TIMEOUT + 5).run())
-    app = build_app(settings)
-    app.on_startup.append(_tune_gc)
+    try:
+        app = build_app(settings)
+    except LanternError as error:
+        fail(error.message)
     if not reuse_port:
         click.echo(f"Lantern serving on http://{host}:{port} (short links: {settings.base_url})", err=True)
+    run_server(app, host=host, port=port, reuse_port=reuse_port, access_log=access_log_options(settings))
+
+
+def run_server(
+    app: web.Application,
+    *,
+    host: str,
+    port: int,
+    reuse_port: bool = False,
+    access_log: dict[str, Any] | None = None,
+) -> None:
+    """Serve the app until SIGTERM/SIGINT, draining in-flight requests (the benchmark serves this way too)."""
+    from aiohttp import web
+
+    app.on_startup.append(_tune_gc)
     web.run_app(
         app,
         host=host,
         port=port,
-        access_log=None,
+        **(access_log or {"access_log": None}),
         print=None,
         shutdown_timeout=SHUTDOWN_TIMEOUT,
         reuse_port=reuse_port or None,
@@ -254,7 +273,7 @@ def prune(settings: Settings, days: int) -> None:
 
     async def go() -> int:
         async with database(settings) as engine:
-            await SqlVisitStore(engine, tz=settings.zone).forget_batches(before=utc_now() - BATCH_IDS_KEPT)
+            await SqlVisitStore(engine).forget_batches(before=utc_now() - BATCH_IDS_KEPT)
             return await prune_visits(engine, before=before)
 
     click.echo(f"deleted {run(go)} raw visits older than {before:%Y-%m-%d %H:%M} UTC; counts are kept")
@@ -410,17 +429,30 @@ def db_upgrade(settings: Settings, revision: str) -> None:
     click.echo(f"database at revision {run(go)}")
 
 
-def _add_command_groups() -> None:
-    """Command groups that live in their own modules (each imports what it needs lazily)."""
+def _add_command_modules() -> None:
+    """Commands kept in their own modules; each imports what it needs only when it runs."""
+    from lantern.cli_api_keys import api_key_list
+    from lantern.cli_config import config
+    from lantern.cli_doctor import doctor
     from lantern.cli_forwarding import ga4, webhook
+    from lantern.cli_links import links_list, links_show
     from lantern.cli_sites import site
 
+    links.add_command(links_list)
+    links.add_command(links_show)
+    api_key.add_command(api_key_list)
+    main.add_command(config)
+    main.add_command(doctor)
     main.add_command(webhook)
     main.add_command(ga4)
     main.add_command(site)
 
 
-_add_command_groups()
-
 if __name__ == "__main__":
-    main()
+    # `python -m lantern.cli`: run the module proper. The command modules import `lantern.cli`
+    # back, so this `__main__` copy must not add them too (workers start as `python -m lantern`).
+    from lantern.cli import main as lantern_main
+
+    lantern_main()
+else:
+    _add_command_modules()

@@ -83,7 +83,8 @@ def webhook_add(settings: Settings, url: str, events: str, owner_chat: str | Non
 def webhook_list(settings: Settings, as_json: bool) -> None:
     """Every webhook, its events and whether it is on."""
     from lantern.composition import database, utc_now
-    from tracking.storage.outbox import SqlOutbox, Webhook
+    from tracking.core.forwarding.outbox import Webhook
+    from tracking.storage.outbox import SqlOutbox
 
     async def go() -> list[Webhook]:
         async with database(settings) as engine:
@@ -160,7 +161,8 @@ def webhook_enable(settings: Settings, url: str) -> None:
 def webhook_deliveries(settings: Settings, url: str, limit: int, as_json: bool) -> None:
     """The latest deliveries to URL and what the receiver answered."""
     from lantern.composition import database, utc_now
-    from tracking.storage.outbox import Delivery, SqlOutbox
+    from tracking.core.forwarding.outbox import Delivery
+    from tracking.storage.outbox import SqlOutbox
 
     async def go() -> list[Delivery]:
         async with database(settings) as engine:

@@ -1,32 +1,46 @@
-"""The composition root: the one place that builds and wires Lantern's parts from settings."""
+"""The composition root: the one place that builds and wires Lantern's parts from settings.
+
+Only this module (with the CLI's database commands) touches the engine and
+the SQL repositories; every adapter is handed the narrow ports it needs.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.state import BOT_STATE, BotState
+from bot.dependencies import BOT_DEPENDENCIES, BotDependencies
 from lantern.forwarding import build_forwarder
 from tracking.capture import PageCapture
-from tracking.core.attribution import Classifier
+from tracking.core.attribution import Classifier, describe_device
+from tracking.core.errors import ConfigError
+from tracking.core.ports import Clock, VisitWriter
 from tracking.core.rate_limits import RateLimiter
 from tracking.core.shortening import Shortener
 from tracking.core.urls import HostPolicy
-from tracking.core.visits import PrivacyPolicy, Visit, VisitBuilder, parse_networks
+from tracking.core.visits import (
+    DescribeDevice,
+    PrivacyPolicy,
+    Visit,
+    VisitBuilder,
+    VisitClassifier,
+    parse_networks,
+)
 from tracking.link_cache import CachedLink, LinkCache
 from tracking.metrics import Metrics
-from tracking.recording import GroupCommitter, Write
-from tracking.services import CONTAINER, Container
+from tracking.recording import GroupCommitter
 from tracking.settings import Settings
 from tracking.spool import VisitSpool
 from tracking.stats import StatsService
@@ -34,6 +48,7 @@ from tracking.storage import migrate
 from tracking.storage.api_keys import SqlApiKeys
 from tracking.storage.deliveries import SqlSeenDeliveries
 from tracking.storage.engine import create_engine
+from tracking.storage.health import SqlHealthProbe
 from tracking.storage.link_events import LinkChangeListener
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
@@ -49,9 +64,6 @@ from tracking.web import api, collect
 from tracking.web import app as tracker_web
 
 log = logging.getLogger(__name__)
-
-
-Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
@@ -71,13 +83,7 @@ def build_classifier(settings: Settings) -> Classifier:
 
 def build_stats(settings: Settings, engine: AsyncEngine) -> StatsService:
     """The stats use case wired to storage."""
-    links = SqlLinkRepository(engine)
-
-    async def link_id(slug: str) -> int | None:
-        link = await links.get_by_slug(slug)
-        return link.id if link else None
-
-    return StatsService(SqlStatsReader(engine), tz=settings.zone, resolve_link=link_id)
+    return StatsService(SqlStatsReader(engine), tz=settings.zone, links=SqlLinkRepository(engine))
 
 
 def build_shortener(
@@ -112,11 +118,27 @@ def build_not_found_throttle(settings: Settings) -> NotFoundThrottle | None:
     return NotFoundThrottle(limiter, trusted_proxies=parse_networks(settings.trusted_proxies))
 
 
-def _writer(engine: AsyncEngine, visits: SqlVisitStore, settings: Settings) -> Write[Visit]:
-    """How batches reach the database: one statement each on PostgreSQL, else the generic store."""
+IN_MEMORY_SQLITE = (
+    "an in-memory SQLite database cannot be served (the visit writer needs its own connection "
+    "to the same file); set LANTERN_DATABASE_URL to an SQLite file or PostgreSQL"
+)
+
+
+def check_servable(settings: Settings) -> None:
+    """Refuse, before anything starts, a database the tracker cannot write visits to."""
+    if settings.is_sqlite and sqlite_path(settings.database_url) is None:
+        raise ConfigError(IN_MEMORY_SQLITE)
+
+
+def build_visit_writer(settings: Settings, engine: AsyncEngine) -> VisitWriter:
+    """The one visit writer of the configured database: one statement per batch on PostgreSQL,
+    one writer thread on an SQLite file."""
     if engine.dialect.name == "postgresql":
-        return PgVisitWriter(engine, tz=settings.zone, forward_always=settings.ga4_enabled).write_batch
-    return visits.write_batch
+        return PgVisitWriter(engine, tz=settings.zone, forward_always=settings.ga4_enabled)
+    path = sqlite_path(settings.database_url)
+    if path is None:
+        raise ConfigError(IN_MEMORY_SQLITE)
+    return SqliteVisitWriter(path, tz=settings.zone, forward_always=settings.ga4_enabled)
 
 
 #: How long ids of written visit batches are kept (a retry or replay comes long before).
@@ -158,18 +180,68 @@ async def database(settings: Settings, *, upgrade: bool | None = None) -> AsyncI
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     try:
         if upgrade if upgrade is not None else settings.is_sqlite:
-            await migrate.upgrade(engine)
+            await migrate.upgrade_if_behind(engine)
         yield engine
     finally:
         await engine.dispose()
 
 
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """Everything built from settings for one process's lifetime.
+
+    Only the composition root (and tests that look inside a running server)
+    hold this; adapters get `BotDependencies`, the API context or one key each.
+    """
+
+    settings: Settings
+    engine: AsyncEngine
+    links: SqlLinkRepository
+    visits: SqlVisitStore
+    writer: VisitWriter
+    shortener: Shortener
+    stats: StatsService
+    cache: LinkCache
+    committer: GroupCommitter[Visit]
+    tracker: Tracker
+    clock: Clock
+    capture: PageCapture | None = None  # copy-and-paste capture for registered sites
+    cache_listener: LinkChangeListener | None = None  # PostgreSQL: drops changed links from the cache
+
+    def bot_dependencies(self) -> BotDependencies:
+        """The narrow set the chat bots may use."""
+        return BotDependencies(
+            shortener=self.shortener,
+            stats=self.stats,
+            links=self.links,
+            sharers=self.links,
+            shares=self.tracker,
+            clock=self.clock,
+            base_url=self.settings.base_url,
+            deliveries=SqlSeenDeliveries(self.engine, clock=self.clock),
+            slack_installations=SqlSlackInstallations(self.engine, clock=self.clock),
+            oauth_states=SqlOAuthStates(self.engine, clock=self.clock),
+        )
+
+
+PARTS = web.AppKey("parts", Parts)
+
+
 @asynccontextmanager
-async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator[Container]:
-    """Build every part, start the visit writer, and stop it (draining) at the end."""
+async def running_parts(
+    settings: Settings,
+    clock: Clock = utc_now,
+    *,
+    classifier: VisitClassifier | None = None,
+    devices: DescribeDevice = describe_device,
+) -> AsyncIterator[Parts]:
+    """Build every part, start the visit writer, and stop it (draining) at the end.
+
+    `classifier` and `devices` replace attribution (a benchmark measures its cost that way).
+    """
     async with database(settings) as engine:
         links = SqlLinkRepository(engine, clock=clock)
-        visits = SqlVisitStore(engine, tz=settings.zone)
+        visits = SqlVisitStore(engine)
         window = timedelta(hours=settings.preview_window_hours)
 
         async def load(slug: str) -> CachedLink:
@@ -179,32 +251,28 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             return CachedLink(link, await visits.recent_previews(link.id, since=clock() - window))
 
         cache = LinkCache(load, size=settings.link_cache_size, ttl=settings.link_cache_ttl)
-        sqlite_file = sqlite_path(settings.database_url)
-        sqlite_writer = (
-            SqliteVisitWriter(sqlite_file, tz=settings.zone, forward_always=settings.ga4_enabled)
-            if sqlite_file
-            else None
-        )
+        writer = build_visit_writer(settings, engine)
         spool = VisitSpool(
             Path(settings.spool_dir),
             max_bytes=settings.spool_max_mb * 1024 * 1024,
             name=f"worker-{settings.worker_index}",
         )
         committer: GroupCommitter[Visit] = GroupCommitter(
-            sqlite_writer.write_batch if sqlite_writer else _writer(engine, visits, settings),
+            writer.write_batch,
             max_pending=settings.visit_queue_limit,
             spool=spool,
             max_in_flight=1 if settings.is_sqlite else 2,  # PostgreSQL: overlap the WAL flushes
         )
 
         builder = VisitBuilder(
-            classifier=build_classifier(settings),
+            classifier=classifier if classifier is not None else build_classifier(settings),
             privacy=PrivacyPolicy(
                 store_ip=settings.store_ip,
                 store_user_agent=settings.store_user_agent,
                 store_referrer=settings.store_referrer,
             ),
             trusted_proxies=parse_networks(settings.trusted_proxies),
+            devices=devices,
         )
         salts = DailySalts(visits.salt_for)
         tracker = Tracker(
@@ -219,8 +287,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             not_found_throttle=build_not_found_throttle(settings),
         )
         builder.warm_up()
-        if sqlite_writer is not None:
-            await sqlite_writer.start()
+        await writer.start()
         listener = None
         housekeeping = asyncio.create_task(_housekeeping(engine, visits, clock), name="housekeeping")
         if engine.dialect.name == "postgresql":
@@ -244,11 +311,12 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
         forwarder = build_forwarder(settings, engine, clock)
         await forwarder.start()
         try:
-            yield Container(
+            yield Parts(
                 settings=settings,
                 engine=engine,
                 links=links,
                 visits=visits,
+                writer=writer,
                 shortener=shortener,
                 capture=capture,
                 stats=build_stats(settings, engine),
@@ -261,8 +329,7 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
         finally:
             await forwarder.stop()
             await committer.stop()
-            if sqlite_writer is not None:
-                await sqlite_writer.close()
+            await writer.close()
             if listener is not None:
                 await listener.stop()
             housekeeping.cancel()
@@ -274,24 +341,42 @@ async def container(settings: Settings, clock: Clock = utc_now) -> AsyncIterator
             )
 
 
-def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
-    """The aiohttp application: tracker routes now, API and bots as they are configured."""
+def access_log_options(settings: Settings) -> dict[str, Any]:
+    """`web.run_app` arguments for the access log: none unless LANTERN_ACCESS_LOG is on."""
+    if not settings.access_log:
+        return {"access_log": None}
+    from tracking.web.access_log import LOGGER, access_logger_class
+
+    return {
+        "access_log": LOGGER,
+        "access_log_class": access_logger_class(parse_networks(settings.trusted_proxies)),
+    }
+
+
+def build_app(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    classifier: VisitClassifier | None = None,
+    devices: DescribeDevice = describe_device,
+) -> web.Application:
+    """The aiohttp application: tracker routes now, API and bots as they are configured.
+
+    Raises ConfigError at once for a database it could not serve.
+    """
+    check_servable(settings)
     app = web.Application(client_max_size=64 * 1024)
-    live: list[Container] = []
+    live: list[Parts] = []
     metrics = Metrics(lambda: (live[0].committer, live[0].cache) if live else None)
     app[tracker_web.METRICS] = metrics
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
-        async with container(settings, clock) as built:
+        async with running_parts(settings, clock, classifier=classifier, devices=devices) as built:
             live.append(built)
-            app[CONTAINER] = built
-            app[BOT_STATE] = BotState(
-                deliveries=SqlSeenDeliveries(built.engine, clock=clock),
-                slack_installations=SqlSlackInstallations(built.engine, clock=clock),
-                oauth_states=SqlOAuthStates(built.engine, clock=clock),
-            )
+            app[PARTS] = built
+            app[BOT_DEPENDENCIES] = built.bot_dependencies()
             app[tracker_web.TRACKER] = built.tracker
-            app[tracker_web.ENGINE] = built.engine
+            app[tracker_web.HEALTH] = SqlHealthProbe(built.engine)
             app[tracker_web.COUNTRY_HEADER] = settings.country_header
             assert built.capture is not None
             app[collect.CAPTURE] = built.capture
@@ -314,7 +399,7 @@ def build_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
 
 
 def install_bots(app: web.Application, settings: Settings) -> None:
-    """Add each configured chat bot to the app; each reads the container at start-up."""
+    """Add each configured chat bot to the app; each reads `BOT_DEPENDENCIES` at start-up."""
     if settings.slack_enabled:
         from bot.slack import install as install_slack
 

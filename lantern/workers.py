@@ -80,7 +80,4 @@ class Supervisor:
 
 def worker_command(host: str, port: int) -> list[str]:
     """How a worker is started: this same program, one process, sharing the port."""
-    # Not `-m lantern.cli`: run as __main__, the module would be imported a second time by the
-    # command groups that import it back (lantern.cli_forwarding), and fail half-initialised.
-    program = "from lantern.cli import main; main()"
-    return [sys.executable, "-c", program, "serve", "--host", host, "--port", str(port), "--reuse-port"]
+    return [sys.executable, "-m", "lantern", "serve", "--host", host, "--port", str(port), "--reuse-port"]

@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
+from aiohttp import web
+
+from bot.dependencies import BOT_DEPENDENCIES
 
 PG_DSN = os.environ.get("LANTERN_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -84,3 +89,19 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if key.startswith("LANTERN_"):
             monkeypatch.delenv(key)
     monkeypatch.chdir(tmp_path)
+
+
+def hand_bots(app: web.Application, **replaced: Any) -> web.Application:
+    """Give the bots of a not yet started app other dependencies (a stats service that fails, say).
+
+    Runs right after the composition root's start-up, before any bot reads
+    `BOT_DEPENDENCIES`: the bots then hold the replacement for their lifetime.
+    """
+
+    async def replace_dependencies(app: web.Application) -> AsyncIterator[None]:
+        app[BOT_DEPENDENCIES] = replace(app[BOT_DEPENDENCIES], **replaced)
+        yield
+
+    if replaced:
+        app.cleanup_ctx.insert(1, replace_dependencies)
+    return app

@@ -32,8 +32,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracking.core.forwarding import ga4, retries, webhooks
 from tracking.core.forwarding.events import new_event_id
 from tracking.core.forwarding.fanout import GA4, Event, Planned, Receiver, plan
+from tracking.core.forwarding.outbox import Delivery, NewDelivery, Webhook
 from tracking.core.forwarding.receivers import ReceiverRefused, check_addresses, is_internal
-from tracking.storage.outbox import Delivery, NewDelivery, SqlOutbox, Webhook
+from tracking.core.ports import OutboxStore
 from tracking.storage.subscriptions import ALERT, DIGEST_DUE, SqlSubscriptions, Subscription
 
 log = logging.getLogger(__name__)
@@ -208,7 +209,7 @@ class Forwarder:
     def __init__(
         self,
         *,
-        outbox: SqlOutbox,
+        outbox: OutboxStore,
         base_url: str,
         clock: Callable[[], datetime],
         ga4_target: Ga4Target | None = None,

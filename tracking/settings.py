@@ -95,6 +95,11 @@ class Settings(BaseSettings):
         6000, ge=0, description="Page-tag beacons a minute per site over all visitors; 0 turns the limit off."
     )
     log_level: str = Field("INFO", description="Python logging level.")
+    access_log: bool = Field(
+        False,
+        description="Log one line per request (network prefix, method, path without query, status, time); "
+        "off by default because it costs redirect throughput.",
+    )
     workers: int = Field(1, ge=1, le=64, description="Processes `lantern serve` runs, sharing the port.")
     worker_index: int = Field(
         0, ge=0, description="Set by `lantern serve` for each worker; worker 0 runs the polling bots."

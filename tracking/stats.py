@@ -8,7 +8,7 @@ ones. Time series are zero-filled buckets in the configured time zone.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 
 from tracking.core.channels import find_channel
 from tracking.core.errors import LinkNotFound, NotFound
+from tracking.core.ports import LinkLookup, StatsReader
 from tracking.core.questions.model import Answer, GroupBy, Interpretation, Metric, Row
-from tracking.storage.stats import Query, SqlStatsReader
+from tracking.core.stats_query import Query
 
 _KINDS: dict[Metric, tuple[str, ...] | None] = {
     Metric.CLICKS: ("click",),
@@ -37,8 +38,6 @@ UNIQUE_NOTE = (
     "unique visitors are counted per day (the visitor hash's salt changes daily), "
     "and only while raw visits are kept"
 )
-
-LinkIdLookup = Callable[[str], Any]
 
 
 def _midnight(day: date, tz: ZoneInfo) -> datetime:
@@ -60,12 +59,12 @@ def _ceil_hour(moment: datetime) -> datetime:
 
 
 class StatsService:
-    """Answers interpretations; `resolve_link` maps a slug to a link id (or None)."""
+    """Answers interpretations from a `StatsReader`; `links` turns a slug filter into its link."""
 
-    def __init__(self, reader: SqlStatsReader, *, tz: ZoneInfo, resolve_link: LinkIdLookup) -> None:
+    def __init__(self, reader: StatsReader, *, tz: ZoneInfo, links: LinkLookup) -> None:
         self._reader = reader
         self._tz = tz
-        self._resolve_link = resolve_link
+        self._links = links
 
     @property
     def tz(self) -> ZoneInfo:
@@ -88,9 +87,10 @@ class StatsService:
     async def _base_query(self, i: Interpretation) -> Query:
         link_id = None
         if i.link is not None:
-            link_id = await self._resolve_link(i.link)
-            if link_id is None:
+            link = await self._links.get_by_slug(i.link)
+            if link is None:
                 raise LinkNotFound(f"no link has the slug {i.link!r}")
+            link_id = link.id
         sharer_id = None
         if i.sharer is not None:
             sharer_id = await self._reader.find_sharer(i.sharer)

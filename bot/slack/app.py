@@ -22,6 +22,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.dependencies import BotDependencies
 from bot.slack import blocks
 from bot.slack.forms import LINK_FORM, SHORTCUT_FORM
 from bot.slack.home import Home
@@ -31,7 +32,6 @@ from bot.slack.oauth import Installs
 from bot.slack.people import People
 from bot.slack.unfurl import Unfurls
 from bot.state import Deliveries
-from tracking.services import Container
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def reporting_errors(listener: Listener) -> Callable[[AsyncArgs], Awaitable[None
 
 
 def build_bolt_app(
-    container: Container,
+    parts: BotDependencies,
     client: AsyncWebClient,
     *,
     signing_secret: str | None,
@@ -195,17 +195,30 @@ def build_bolt_app(
         bolt.enable_token_revocation_listeners()
 
     people = People()
-    links = Links(container, people)
+    links = Links(shortener=parts.shortener, people=people, clock=parts.clock, tz=parts.stats.tz)
+    stats = LinkStats(stats=parts.stats, clock=parts.clock)
+    home = Home(
+        people=people,
+        sharers=parts.sharers,
+        links=parts.links,
+        stats=parts.stats,
+        short_url=parts.shortener.short_url,
+        set_disabled=parts.shortener.set_disabled,
+        clock=parts.clock,
+        base_url=parts.base_url,
+    )
+    unfurls = Unfurls(
+        links=parts.links, shares=parts.shares, stats=parts.stats, clock=parts.clock, base_url=parts.base_url
+    )
     bolt.command(LINK_COMMAND)(reporting_errors(links.link_command))
     bolt.message_shortcut(LINK_SHORTCUT)(reporting_errors(links.link_shortcut))
     bolt.view_submission(LINK_FORM)(reporting_errors(links.link_form_submitted))
     bolt.view_submission(SHORTCUT_FORM)(reporting_errors(links.shortcut_form_submitted))
-    bolt.command(STATS_COMMAND)(reporting_errors(LinkStats(container).linkstats_command))
-    home = Home(container, people)
+    bolt.command(STATS_COMMAND)(reporting_errors(stats.linkstats_command))
     bolt.event(HOME_EVENT)(reporting_errors(home.app_home_opened))
     bolt.action(blocks.HOME_COPY)(reporting_errors(home.copy_pressed))
     bolt.action(blocks.HOME_DISABLE)(reporting_errors(home.disable_pressed))
     bolt.action(blocks.HOME_ENABLE)(reporting_errors(home.enable_pressed))
     bolt.action(blocks.HOME_DASHBOARD)(reporting_errors(home.dashboard_pressed))
-    bolt.event(UNFURL_EVENT)(reporting_errors(Unfurls(container).link_shared))
+    bolt.event(UNFURL_EVENT)(reporting_errors(unfurls.link_shared))
     return bolt

@@ -7,6 +7,7 @@ it (only its own sharer may), or open its page on the dashboard.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -15,17 +16,38 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.blocks import HomeLink, copy_view, home_view
 from bot.slack.numbers import RECENT_PERIOD, my_links, team_top_links
 from bot.slack.people import People
-from tracking.services import Container
+from tracking.core.links import Link
+from tracking.core.ports import Clock, LinkLookup, SharerDirectory, StatsAnswers
 
 log = logging.getLogger(__name__)
+
+#: Disables or re-enables a link by slug (the shortener's `set_disabled`).
+SetDisabled = Callable[..., Awaitable[Link]]
 
 
 class Home:
     """Handles `app_home_opened` by publishing a fresh view (Slack shows the last one published)."""
 
-    def __init__(self, container: Container, people: People) -> None:
-        self._container = container
+    def __init__(
+        self,
+        *,
+        people: People,
+        sharers: SharerDirectory,
+        links: LinkLookup,
+        stats: StatsAnswers,
+        short_url: Callable[[str], str],
+        set_disabled: SetDisabled,
+        clock: Clock,
+        base_url: str,
+    ) -> None:
         self._people = people
+        self._sharers = sharers
+        self._links = links
+        self._stats = stats
+        self._short_url = short_url
+        self._set_disabled_link = set_disabled
+        self._clock = clock
+        self._base_url = base_url
 
     async def app_home_opened(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
@@ -39,10 +61,10 @@ class Home:
         """ "Copy link": open a modal with the short link, ready to select."""
         await ack()
         slug = _pressed_value(body)
-        link = await self._container.links.get_by_slug(slug) if slug else None
+        link = await self._links.get_by_slug(slug) if slug else None
         if link is None:
             return
-        short_url = self._container.shortener.short_url(link.slug)
+        short_url = self._short_url(link.slug)
         await client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=copy_view(short_url))
 
     async def disable_pressed(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -65,30 +87,28 @@ class Home:
         team_id = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
         user_id = str(user.get("id") or "")
         slug = _pressed_value(body)
-        link = await self._container.links.get_by_slug(slug) if slug else None
+        link = await self._links.get_by_slug(slug) if slug else None
         ref = await self._people.sharer(client, team_id=team_id, user_id=user_id)
-        sharer = await self._container.links.get_or_create_sharer(ref)
+        sharer = await self._sharers.get_or_create_sharer(ref)
         if link is None or link.sharer_id != sharer.id:
             log.warning(
                 "Slack user %s pressed a button for a link that is not theirs (%s)", user_id, slug[:64]
             )
             return
-        await self._container.shortener.set_disabled(link.slug, disabled=disabled)
+        await self._set_disabled_link(link.slug, disabled=disabled)
         await self._publish(client, team_id=team_id, user_id=user_id)
 
     async def _publish(self, client: AsyncWebClient, *, team_id: str, user_id: str) -> None:
-        lantern = self._container
         ref = await self._people.sharer(client, team_id=team_id, user_id=user_id)
-        sharer = await lantern.links.get_or_create_sharer(ref)
-        now = lantern.clock()
+        sharer = await self._sharers.get_or_create_sharer(ref)
+        now = self._clock()
         mine: list[HomeLink] = []
-        for numbers in await my_links(lantern.stats, sharer.handle, now=now):
-            link = await lantern.links.get_by_slug(numbers.slug)
+        for numbers in await my_links(self._stats, sharer.handle, now=now):
+            link = await self._links.get_by_slug(numbers.slug)
             if link is not None:
-                short_url = lantern.shortener.short_url(link.slug)
-                mine.append(HomeLink(link, short_url, numbers.clicks, numbers.shares))
-        top = await team_top_links(lantern.stats, now=now)
-        view = home_view(mine, top, my_period=RECENT_PERIOD, base_url=lantern.settings.base_url)
+                mine.append(HomeLink(link, self._short_url(link.slug), numbers.clicks, numbers.shares))
+        top = await team_top_links(self._stats, now=now)
+        view = home_view(mine, top, my_period=RECENT_PERIOD, base_url=self._base_url)
         await client.views_publish(user_id=user_id, view=view)
 
 

@@ -1,6 +1,6 @@
 """Wiring Slack into the tracker's aiohttp app: `POST /slack/events` (HTTP mode) or Socket Mode.
 
-The Bolt app is built at start-up, after the container (an earlier
+The Bolt app is built at start-up, after the bot dependencies (an earlier
 cleanup context), and lives exactly as long as the aiohttp app. The
 request handler only translates between aiohttp and Bolt, and hands Bolt
 the raw body so the signature is checked over exactly the bytes Slack signed.
@@ -25,11 +25,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.dependencies import BOT_DEPENDENCIES
 from bot.slack.app import build_bolt_app
 from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH, build_installs
-from bot.state import BOT_STATE
 from tracking.core.errors import ConfigError
-from tracking.services import CONTAINER
 from tracking.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -97,18 +96,22 @@ def web_client(settings: Settings, session: ClientSession) -> AsyncWebClient:
 
 def _slack_lifetime(settings: Settings, *, socket_mode: bool) -> Lifetime:
     async def slack(app: web.Application) -> AsyncIterator[None]:
-        container, state = app[CONTAINER], app[BOT_STATE]
+        deps = app[BOT_DEPENDENCIES]
         signing_secret = (
             settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         )
         async with ClientSession() as session:
             client = web_client(settings, session)
-            installs = build_installs(settings, state, client) if settings.slack_installs else None
+            installs = None
+            if settings.slack_installs:
+                installs = build_installs(
+                    settings, client, installations=deps.slack_installations, states=deps.oauth_states
+                )
             bolt = build_bolt_app(
-                container,
+                deps,
                 client,
                 signing_secret=None if settings.slack_app_token is not None else signing_secret,
-                deliveries=state.deliveries,
+                deliveries=deps.deliveries,
                 allowed_teams=settings.slack_allowed_teams,
                 installs=installs,
             )

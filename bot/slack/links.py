@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -22,8 +23,8 @@ from bot.slack.message_urls import urls_in_message
 from bot.slack.people import People
 from tracking.core.errors import LanternError
 from tracking.core.links import SharerRef
-from tracking.core.shortening import ShortenRequest, ShortenResult
-from tracking.services import Container
+from tracking.core.ports import Clock
+from tracking.core.shortening import Shortener, ShortenRequest, ShortenResult
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +36,11 @@ _HELP_WORDS = frozenset({"help", "?", "-h", "--help"})
 class Links:
     """Listeners that make links; each acknowledges at once and answers through the response URL."""
 
-    def __init__(self, container: Container, people: People) -> None:
-        self._container = container
+    def __init__(self, *, shortener: Shortener, people: People, clock: Clock, tz: ZoneInfo) -> None:
+        self._shortener = shortener
         self._people = people
+        self._clock = clock
+        self._tz = tz  # a form's expiry date is a day in Lantern's zone
 
     async def link_command(
         self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
@@ -67,7 +70,7 @@ class Links:
         )
         request = ShortenRequest(url=asked.url, campaign=asked.campaign, slug=asked.slug, sharer=sharer)
         try:
-            results = await self._container.shortener.shorten_for_channels(request, asked.channels)
+            results = await self._shortener.shorten_for_channels(request, asked.channels)
         except LanternError as error:
             await respond(**blocks.problem(error).as_response())
             return
@@ -91,10 +94,7 @@ class Links:
     ) -> None:
         """The `/link` form: mistakes are shown under their field; otherwise the links go to the
         conversation the form was opened from."""
-        lantern = self._container
-        asked = forms.read_form(
-            view, today=lantern.clock().astimezone(lantern.stats.tz).date(), tz=lantern.stats.tz
-        )
+        asked = forms.read_form(view, today=self._clock().astimezone(self._tz).date(), tz=self._tz)
         if asked.problems:
             await ack(response_action="errors", errors=dict(asked.problems))
             return
@@ -106,7 +106,7 @@ class Links:
             sharer=await self._sharer(body, client),
         )
         try:
-            results = await lantern.shortener.shorten_for_channels(request, asked.channels)
+            results = await self._shortener.shorten_for_channels(request, asked.channels)
         except LanternError as error:
             await ack(response_action="errors", errors={forms.field_for(error.message): error.message[:150]})
             return
@@ -117,10 +117,7 @@ class Links:
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         """The shortcut's form: one link per web link in the message and per channel picked."""
-        lantern = self._container
-        asked = forms.read_form(
-            view, today=lantern.clock().astimezone(lantern.stats.tz).date(), tz=lantern.stats.tz
-        )
+        asked = forms.read_form(view, today=self._clock().astimezone(self._tz).date(), tz=self._tz)
         if asked.problems:
             await ack(response_action="errors", errors=dict(asked.problems))
             return
@@ -131,7 +128,7 @@ class Links:
         for url in forms.Origin.from_metadata(str(view.get("private_metadata") or "")).urls:
             request = ShortenRequest(url=url, campaign=asked.campaign, sharer=sharer)
             try:
-                results += await lantern.shortener.shorten_for_channels(request, asked.channels)
+                results += await self._shortener.shorten_for_channels(request, asked.channels)
             except LanternError as error:
                 failures.append((url, error.message))
         await _answer(view, client, blocks.link_reply(results, failures), in_channel=asked.post_here)

@@ -20,10 +20,10 @@ from bot.slack import blocks
 from bot.slack.commands import is_help, unescape
 from tracking.charts import render_chart
 from tracking.core.errors import LanternError
+from tracking.core.ports import Clock, StatsAnswers
 from tracking.core.questions.model import Answer, QuestionNotUnderstood
 from tracking.core.questions.parser import parse_question
 from tracking.core.questions.render import describe_interpretation, is_empty
-from tracking.services import Container
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,9 @@ class Conversation:
 class LinkStats:
     """Listener for `/linkstats`."""
 
-    def __init__(self, container: Container) -> None:
-        self._container = container
+    def __init__(self, *, stats: StatsAnswers, clock: Clock) -> None:
+        self._stats = stats
+        self._clock = clock
 
     async def linkstats_command(
         self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
@@ -59,11 +60,10 @@ class LinkStats:
         if is_help(question):
             await respond(**blocks.stats_help().as_response())
             return
-        lantern = self._container
-        now = lantern.clock()
+        now = self._clock()
         try:
-            interpretation = parse_question(question, now=now, tz=lantern.stats.tz)
-            answer = await lantern.stats.answer(interpretation, now=now)
+            interpretation = parse_question(question, now=now, tz=self._stats.tz)
+            answer = await self._stats.answer(interpretation, now=now)
         except QuestionNotUnderstood as error:
             await respond(**blocks.not_understood(error).as_response())
             return

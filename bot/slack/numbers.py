@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from tracking.core.ports import StatsAnswers
 from tracking.core.questions.model import GroupBy, Interpretation, Metric, Row
 from tracking.core.questions.parser import parse_question
-from tracking.stats import StatsService
 
 #: How far back App Home lists the links a person made.
 RECENT_PERIOD = "last 30 days"
@@ -27,24 +27,24 @@ class LinkNumbers:
     shares: int = 0
 
 
-def _period(text: str, stats: StatsService, now: datetime) -> Interpretation:
+def _period(text: str, stats: StatsAnswers, now: datetime) -> Interpretation:
     """A plain "clicks <period>" question, to be narrowed with `replace`."""
     return parse_question(f"clicks {text}", now=now, tz=stats.tz)
 
 
-async def link_clicks_this_week(stats: StatsService, slug: str, *, now: datetime) -> int:
+async def link_clicks_this_week(stats: StatsAnswers, slug: str, *, now: datetime) -> int:
     """Clicks on one link this week (for its unfurl)."""
     question = replace(_period("this week", stats, now), link=slug)
     return (await stats.answer(question, now=now)).total
 
 
-async def team_top_links(stats: StatsService, *, now: datetime, top: int = 5) -> tuple[Row, ...]:
+async def team_top_links(stats: StatsAnswers, *, now: datetime, top: int = 5) -> tuple[Row, ...]:
     """The team's most clicked links this week."""
     question = replace(_period("this week", stats, now), group_by=GroupBy.LINK, top=top)
     return (await stats.answer(question, now=now)).rows
 
 
-async def my_links(stats: StatsService, handle: str, *, now: datetime, limit: int = 10) -> list[LinkNumbers]:
+async def my_links(stats: StatsAnswers, handle: str, *, now: datetime, limit: int = 10) -> list[LinkNumbers]:
     """A sharer's links made recently or used this week, busiest first."""
     week = replace(_period("this week", stats, now), sharer=handle, group_by=GroupBy.LINK)
     recent = replace(

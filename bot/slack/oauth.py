@@ -25,7 +25,7 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.installations import LanternInstallationStore, LanternOAuthStateStore
-from bot.state import BotState
+from bot.state import InstallationRows, OAuthStates
 from tracking.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -111,13 +111,15 @@ class Installs:
     authorize: AsyncInstallationStoreAuthorize
 
 
-def build_installs(settings: Settings, state: BotState, client: AsyncWebClient) -> Installs:
+def build_installs(
+    settings: Settings, client: AsyncWebClient, *, installations: InstallationRows, states: OAuthStates
+) -> Installs:
     """The OAuth flow and installation store for these settings; `client` reaches Slack's Web API."""
     if settings.slack_client_id is None or settings.slack_client_secret is None:
         raise ValueError("Slack installs need LANTERN_SLACK_CLIENT_ID and LANTERN_SLACK_CLIENT_SECRET")
     client_id = settings.slack_client_id
     client_secret = settings.slack_client_secret.get_secret_value()
-    store = LanternInstallationStore(state.slack_installations, client_id=client_id)
+    store = LanternInstallationStore(installations, client_id=client_id)
     oauth_settings = AsyncOAuthSettings(
         client_id=client_id,
         client_secret=client_secret,
@@ -127,7 +129,7 @@ def build_installs(settings: Settings, state: BotState, client: AsyncWebClient) 
         redirect_uri_path=REDIRECT_PATH,
         authorization_url=settings.slack_authorize_url,
         installation_store=store,
-        state_store=LanternOAuthStateStore(state.oauth_states, expiration_seconds=STATE_SECONDS),
+        state_store=LanternOAuthStateStore(states, expiration_seconds=STATE_SECONDS),
         state_expiration_seconds=STATE_SECONDS,
         token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
         callback_options=AsyncCallbackOptions(success=_installed, failure=_not_installed),

@@ -14,8 +14,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks import Block, unfurl_card
 from bot.slack.numbers import link_clicks_this_week
+from tracking.core.ports import Clock, LinkLookup, ShareRecorder, StatsAnswers
 from tracking.core.slugs import looks_like_slug
-from tracking.services import Container
 
 #: The channel a Slack share counts for, and how the share event is labelled.
 SHARE_CHANNEL = "slack"
@@ -46,26 +46,31 @@ def unfurl_address(event: dict[str, Any]) -> dict[str, str]:
 class Unfurls:
     """Handles `link_shared`: records one share per link and answers with its preview."""
 
-    def __init__(self, container: Container) -> None:
-        self._container = container
+    def __init__(
+        self, *, links: LinkLookup, shares: ShareRecorder, stats: StatsAnswers, clock: Clock, base_url: str
+    ) -> None:
+        self._links = links
+        self._shares = shares
+        self._stats = stats
+        self._clock = clock
+        self._base_url = base_url
 
     async def link_shared(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         """Store each of our links as a Slack share and unfurl it with this week's clicks."""
-        lantern = self._container
         unfurls: dict[str, Block] = {}
         shared: set[str] = set()
         for item in event.get("links") or []:
             url = str(item.get("url") or "")
-            slug = own_slug(url, lantern.settings.base_url)
+            slug = own_slug(url, self._base_url)
             if slug is None or url in unfurls:
                 continue
-            link = await lantern.links.get_by_slug(slug)
+            link = await self._links.get_by_slug(slug)
             if link is None:
                 continue
             if slug not in shared:
-                await lantern.tracker.record_share(slug, SHARE_CHANNEL, source=SHARE_SOURCE)
+                await self._shares.record_share(slug, SHARE_CHANNEL, source=SHARE_SOURCE)
                 shared.add(slug)
-            clicks = await link_clicks_this_week(lantern.stats, slug, now=lantern.clock())
+            clicks = await link_clicks_this_week(self._stats, slug, now=self._clock())
             unfurls[url] = unfurl_card(link, clicks)
         if unfurls:
             address = unfurl_address(event)

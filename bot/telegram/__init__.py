@@ -21,8 +21,8 @@ TELEGRAM_BOT = web.AppKey("telegram_bot", RunningBot)
 def install(app: web.Application, settings: Settings) -> None:
     """Run the bot for the app's lifetime; in webhook mode also add `POST /telegram/webhook`.
 
-    The bot starts after the container (it reads `app[CONTAINER]`), so this
-    must be called after the container's cleanup context was added.
+    The bot starts after its dependencies (it reads `app[BOT_DEPENDENCIES]`), so
+    this must be called after the composition root's cleanup context was added.
     """
     running = RunningBot()
     app[TELEGRAM_BOT] = running

@@ -22,12 +22,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.state import Deliveries
+from bot.dependencies import BotDependencies
 from bot.telegram.access import AccessGate
 from bot.telegram.dedupe import OncePerUpdate
 from bot.telegram.handlers import Handlers
 from bot.telegram.ptb import LanternApplication
-from tracking.services import Container
 from tracking.settings import Settings
 
 #: The updates Lantern asks Telegram for (webhook and polling alike).
@@ -54,7 +53,7 @@ TELEGRAM_TRANSPORT = web.AppKey("telegram_transport", BotTransport)
 
 
 def build_application(
-    settings: Settings, container: Container, transport: BotTransport, deliveries: Deliveries
+    settings: Settings, parts: BotDependencies, transport: BotTransport
 ) -> LanternApplication:
     """The Application for these settings, every handler registered; not yet initialised."""
     if settings.telegram_token is None:
@@ -76,8 +75,9 @@ def build_application(
     if settings.telegram_mode == "webhook":
         builder = builder.updater(None)
     application: LanternApplication = builder.build()
-    once = OncePerUpdate(deliveries)
-    add_handlers(application, Handlers(container), AccessGate(settings.telegram_allowed_users), once)
+    handlers = Handlers(shortener=parts.shortener, stats=parts.stats, shares=parts.shares, clock=parts.clock)
+    once = OncePerUpdate(parts.deliveries)
+    add_handlers(application, handlers, AccessGate(settings.telegram_allowed_users), once)
     return application
 
 

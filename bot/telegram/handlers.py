@@ -25,11 +25,11 @@ from bot.telegram.commands import (
 from bot.telegram.ptb import Context
 from tracking.core.errors import LanternError
 from tracking.core.links import SharerRef
+from tracking.core.ports import Clock, ShareRecorder, StatsAnswers
 from tracking.core.questions.parser import parse_question
 from tracking.core.questions.render import is_empty, render_html
-from tracking.core.shortening import ShortenRequest
+from tracking.core.shortening import Shortener, ShortenRequest
 from tracking.i18n import normalize, translator
-from tracking.services import Container
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +67,20 @@ def _urls_in(message: Message) -> list[str]:
 
 
 class Handlers:
-    """The bot's handlers; they read Lantern's parts from the container at call time."""
+    """The bot's handlers: everything they can reach is given here."""
 
-    def __init__(self, container: Container) -> None:
-        self._container = container
+    def __init__(
+        self,
+        *,
+        shortener: Shortener,
+        stats: StatsAnswers,
+        shares: ShareRecorder,
+        clock: Clock,
+    ) -> None:
+        self._shortener = shortener
+        self._stats = stats
+        self._shares = shares
+        self._clock = clock
 
     async def help(self, update: Update, context: Context) -> None:
         """Explain what Lantern does, with examples (/start and /help)."""
@@ -85,7 +95,7 @@ class Handlers:
         command = parse_link_args(argument_text(message.text or ""))
         request = ShortenRequest(command.url, campaign=command.campaign, sharer=sharer_of(user))
         channels = command.channels or (DEFAULT_CHANNEL,)
-        results = await self._container.shortener.shorten_for_channels(request, channels)
+        results = await self._shortener.shorten_for_channels(request, channels)
         pairs = [(result.link.channel or DEFAULT_CHANNEL, result) for result in results]
         campaign = results[0].link.campaign if results else None
         await message.reply_text(
@@ -101,9 +111,9 @@ class Handlers:
         question = argument_text(message.text or "")
         if not question:
             raise UsageError(STATS_USAGE)
-        now = self._container.clock()
-        interpretation = parse_question(question, now=now, tz=self._container.stats.tz)
-        answer = await self._container.stats.answer(interpretation, now=now)
+        now = self._clock()
+        interpretation = parse_question(question, now=now, tz=self._stats.tz)
+        answer = await self._stats.answer(interpretation, now=now)
         text = render_html(answer)
         if not answer.rows or is_empty(answer):
             await message.reply_text(text)
@@ -129,7 +139,7 @@ class Handlers:
             return
         request = ShortenRequest(url, sharer=sharer_of(user))
         channels = (keyboards.HOME_CHANNEL, *keyboards.SHARE_CHANNELS)
-        results = await self._container.shortener.shorten_for_channels(request, channels)
+        results = await self._shortener.shorten_for_channels(request, channels)
         by_channel = {result.link.channel or keyboards.HOME_CHANNEL: result for result in results}
         home = by_channel[keyboards.HOME_CHANNEL]
         await message.reply_text(
@@ -164,7 +174,7 @@ class Handlers:
         request = ShortenRequest(
             command.url, channel=inline.CHANNEL, campaign=command.campaign, sharer=sharer_of(query.from_user)
         )
-        preview = await self._container.shortener.preview(request)
+        preview = await self._shortener.preview(request)
         result = inline.article(preview)
         await query.answer([result] if result else [], cache_time=INLINE_CACHE_SECONDS, is_personal=True)
 
@@ -185,8 +195,8 @@ class Handlers:
             sharer=sharer_of(chosen.from_user),
             reserved_slug=slug,
         )
-        result = await self._container.shortener.shorten(request)
-        await self._container.tracker.record_share(result.link.slug, inline.CHANNEL, source=INLINE_SOURCE)
+        result = await self._shortener.shorten(request)
+        await self._shares.record_share(result.link.slug, inline.CHANNEL, source=INLINE_SOURCE)
 
     async def on_error(self, update: object, context: Context) -> None:
         """The one error handler: a user's mistake gets its own message, anything else is logged

@@ -1,4 +1,4 @@
-"""Run the bot inside the aiohttp app's lifetime: start after the container, stop before it."""
+"""Run the bot inside the aiohttp app's lifetime: start after its dependencies, stop before them."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 from telegram.error import InvalidToken, NetworkError
 
-from bot.state import BOT_STATE
+from bot.dependencies import BOT_DEPENDENCIES
 from bot.telegram import menu
 from bot.telegram.application import ALLOWED_UPDATES, TELEGRAM_TRANSPORT, BotTransport, build_application
 from bot.telegram.ptb import LanternApplication
 from bot.telegram.webhook import webhook_url
-from tracking.services import CONTAINER
 from tracking.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -83,7 +82,7 @@ async def _run_once(
     settings: Settings, app: web.Application, transport: BotTransport, running: RunningBot
 ) -> None:
     """Start the bot, register the webhook or start polling, and run until cancelled."""
-    application = build_application(settings, app[CONTAINER], transport, app[BOT_STATE].deliveries)
+    application = build_application(settings, app[BOT_DEPENDENCIES], transport)
     async with application:
         await application.start()
         try:

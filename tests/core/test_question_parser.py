@@ -241,10 +241,6 @@ def test_questions_as_of_a_thursday_in_berlin(
     check(parse_question(question, now=NOW, tz=BERLIN), metric, start, end, label, fields)
 
 
-def test_the_table_is_big_enough() -> None:
-    assert len(MAIN) >= 80
-
-
 # -- right after a month boundary: Tue 2026-12-01 00:30 ----------------------------------------------
 
 AFTER_MONTH = [
@@ -473,7 +469,7 @@ def _assert_sane(text: str, now: datetime) -> None:
     assert result.start < result.end
     assert result.start.tzinfo is not None and result.end.tzinfo is not None
     assert result.start <= now
-    assert isinstance(describe_interpretation(result), str)
+    assert describe_interpretation(result).strip()
 
 
 @settings(max_examples=400, deadline=None)

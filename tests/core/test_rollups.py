@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.builders import a_visit
 from tracking.core.attribution import VisitKind
 from tracking.core.rollups import DayKey, HourKey, RollupDelta, TotalKey, rollup_delta
 from tracking.core.visits import Visit
@@ -22,25 +23,7 @@ def visit(
     device: str | None = "mobile",
     country: str | None = "DE",
 ) -> Visit:
-    return Visit(
-        link,
-        at,
-        "GET",
-        kind,
-        channel,
-        "link-tag",
-        None,
-        1,
-        None,
-        None,
-        None,
-        None,
-        device,
-        "Chrome",
-        "iOS",
-        country,
-        False,
-    )
+    return a_visit(link_id=link, at=at, kind=kind, channel=channel, device=device, country=country, os="iOS")
 
 
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "Asia/Kolkata", "America/New_York", "UTC"])

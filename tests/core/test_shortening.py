@@ -12,6 +12,7 @@ from tracking.core.errors import InvalidInput, InvalidUrl, LinkNotFound, SlugTak
 from tracking.core.links import Link, NewLink, Sharer, SharerRef, handle_candidates
 from tracking.core.ports import DuplicateLink, SlugCollision
 from tracking.core.shortening import Shortener, ShortenRequest
+from tracking.core.slugs import random_slug
 from tracking.core.urls import HostPolicy
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -78,15 +79,13 @@ class FakeLinks:
 
 def make(repo: FakeLinks, slugs: list[str] | None = None) -> Shortener:
     queue = iter(slugs or [])
-    factory = (lambda: next(queue)) if slugs else None
-    kwargs = {"slug_factory": factory} if factory else {}
     return Shortener(
         repo=repo,
         policy=HostPolicy.build(["https://go.test"]),
         base_url="https://go.test",
         clock=lambda: NOW,
-        **kwargs,
-    )  # type: ignore[arg-type]
+        slug_factory=(lambda: next(queue)) if slugs else random_slug,
+    )
 
 
 async def test_shorten_tags_the_target_and_builds_the_short_url() -> None:

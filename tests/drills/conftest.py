@@ -12,9 +12,8 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import text
 
 from drills.hostile_urls import DENIED_HOST, OWN_HOST
-from lantern.composition import build_app
+from lantern.composition import PARTS, Parts, build_app
 from tracking.core.shortening import ShortenRequest
-from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 from tracking.storage.api_keys import SqlApiKeys
 
@@ -30,18 +29,18 @@ class DrillTarget:
     key: str
 
     @property
-    def container(self) -> Container:
-        return self.server.app[CONTAINER]
+    def parts(self) -> Parts:
+        return self.server.app[PARTS]
 
     def url(self, path: str) -> str:
         return str(self.server.make_url(path))
 
     async def shorten(self, url: str = "https://example.com/") -> str:
-        return (await self.container.shortener.shorten(ShortenRequest(url))).link.slug
+        return (await self.parts.shortener.shorten(ShortenRequest(url))).link.slug
 
     async def count(self, table: str) -> int:
         assert table in {"links", "visits"}
-        async with self.container.engine.connect() as connection:
+        async with self.parts.engine.connect() as connection:
             return int((await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())  # noqa: S608 - constant names
 
 
@@ -56,6 +55,6 @@ async def target(
         link_rate_per_minute=0,  # judged on validity, not answered 429 (rate limits have tests of their own)
     )
     server = await aiohttp_server(build_app(settings))
-    key = await SqlApiKeys(server.app[CONTAINER].engine, clock=lambda: datetime.now(UTC)).create("drills")
+    key = await SqlApiKeys(server.app[PARTS].engine, clock=lambda: datetime.now(UTC)).create("drills")
     async with ClientSession(headers={"Authorization": f"Bearer {key}"}) as client:
         yield DrillTarget(server, client, key)

@@ -33,6 +33,6 @@ async def test_a_crlf_in_the_user_agent_cannot_add_a_response_header(target: Dri
     response = await raw_http.send(port, request)
     assert response.status == 302
     assert response.header("set-cookie") == []
-    async with target.container.engine.connect() as connection:
+    async with target.parts.engine.connect() as connection:
         stored = (await connection.execute(text("SELECT user_agent, referrer FROM visits"))).all()
     assert [tuple(row) for row in stored] == [("evil", "<script>alert(1)</script>")]

@@ -37,8 +37,8 @@ from aiohttp import ClientSession, WSMsgType, web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
-from lantern.composition import build_app
-from tracking.services import CONTAINER, Container
+from lantern.composition import PARTS, Parts, build_app
+from tests.conftest import hand_bots
 from tracking.settings import Settings
 from tracking.storage.tables import LinkRow, VisitRow
 
@@ -368,11 +368,11 @@ class SlackPeer:
                     self.issued[renewed.token] = renewed
                     return renewed.oauth_answer()
             return {"ok": False, "error": "invalid_refresh_token"}
-        grant = self.grants.pop(str(args.get("code") or ""), None)
-        if grant is None:
+        approved = self.grants.pop(str(args.get("code") or ""), None)
+        if approved is None:
             return {"ok": False, "error": "invalid_code"}
-        self.issued[grant.token] = grant
-        return grant.oauth_answer()
+        self.issued[approved.token] = approved
+        return approved.oauth_answer()
 
     @staticmethod
     def _as_installed_workspace(method: str, args: dict[str, Any], grant: Grant) -> dict[str, Any]:
@@ -461,7 +461,7 @@ class SlackLantern:
         self.server = server
         self.client = client
         self.peer = peer
-        self.container: Container = server.app[CONTAINER]
+        self.parts: Parts = server.app[PARTS]
 
     async def post(
         self,
@@ -589,16 +589,16 @@ class SlackLantern:
         return await self.post(self.event_body(event, team=team), "application/json", headers=headers)
 
     async def link_count(self) -> int:
-        async with self.container.engine.connect() as connection:
+        async with self.parts.engine.connect() as connection:
             return int((await connection.execute(select(func.count()).select_from(LinkRow))).scalar_one())
 
     async def links(self) -> list[LinkRow]:
-        async with self.container.engine.connect() as connection:
+        async with self.parts.engine.connect() as connection:
             rows = await connection.execute(select(LinkRow).order_by(LinkRow.id))  # type: ignore[arg-type]
             return list(rows.all())  # type: ignore[arg-type]
 
     async def visits(self, kind: str | None = None) -> list[VisitRow]:
-        async with self.container.engine.connect() as connection:
+        async with self.parts.engine.connect() as connection:
             rows = await connection.execute(select(VisitRow).order_by(VisitRow.id))  # type: ignore[arg-type]
             return [row for row in rows.all() if kind is None or row.kind == kind]  # type: ignore[misc]
 
@@ -632,12 +632,19 @@ def slack_settings() -> dict[str, Any]:
 
 
 @pytest.fixture
+def slack_bots() -> dict[str, Any]:
+    """Bot dependencies a test wants replaced (parametrize it, e.g. with a failing stats service)."""
+    return {}
+
+
+@pytest.fixture
 async def slack(
     clean_env: None,
     database_url: str,
     aiohttp_server: ServerFactory,
     slack_peer: SlackPeer,
     slack_settings: dict[str, Any],
+    slack_bots: dict[str, Any],
 ) -> AsyncIterator[SlackLantern]:
     """Lantern with Slack over HTTP, its Web API pointed at the peer, one allowed workspace."""
     await migrated(database_url)
@@ -649,6 +656,6 @@ async def slack(
         "slack_api_url": slack_peer.url("/api/"),
         "slack_allowed_teams": (TEAM,),
     }
-    server = await aiohttp_server(build_app(Settings(**(options | slack_settings))))
+    server = await aiohttp_server(hand_bots(build_app(Settings(**(options | slack_settings))), **slack_bots))
     async with ClientSession() as client:
         yield SlackLantern(server, client, slack_peer)

@@ -39,7 +39,7 @@ def link_shared(url: str) -> dict[str, object]:
 
 
 async def a_link(slack: SlackLantern) -> str:
-    result = await slack.container.shortener.shorten(ShortenRequest("https://example.com/retry"))
+    result = await slack.parts.shortener.shorten(ShortenRequest("https://example.com/retry"))
     return result.link.slug
 
 

@@ -13,7 +13,7 @@ from tracking.core.shortening import ShortenRequest
 
 async def shorten(slack: SlackLantern, url: str, *, mine: bool = True) -> str:
     sharer = sharer_ref(TEAM, USER, "admin") if mine else sharer_ref(TEAM, "U0SOMEONE", "Someone Else")
-    result = await slack.container.shortener.shorten(ShortenRequest(url, channel="whatsapp", sharer=sharer))
+    result = await slack.parts.shortener.shorten(ShortenRequest(url, channel="whatsapp", sharer=sharer))
     return result.link.slug
 
 
@@ -140,7 +140,7 @@ async def test_home_buttons_copy_disable_enable_and_open_the_dashboard(slack: Sl
 
     assert await press(slack, "home_disable", mine) == 200
     await slack.peer.wait_for_call("views.publish", 2)
-    link = await slack.container.links.get_by_slug(mine)
+    link = await slack.parts.links.get_by_slug(mine)
     assert link is not None and link.disabled
     assert '"action_id": "home_enable"' in published_text(slack, 1)
     async with slack.client.get(slack.server.make_url(f"/{mine}"), allow_redirects=False) as gone:
@@ -148,7 +148,7 @@ async def test_home_buttons_copy_disable_enable_and_open_the_dashboard(slack: Sl
 
     assert await press(slack, "home_enable", mine) == 200
     await slack.peer.wait_for_call("views.publish", 3)
-    link = await slack.container.links.get_by_slug(mine)
+    link = await slack.parts.links.get_by_slug(mine)
     assert link is not None and not link.disabled
     assert await press(slack, "home_dashboard", "") == 200
 
@@ -157,6 +157,6 @@ async def test_a_link_of_someone_else_cannot_be_disabled_from_home(slack: SlackL
     theirs = await shorten(slack, "https://example.org/theirs", mine=False)
     assert await press(slack, "home_disable", theirs) == 200
     await settle()
-    link = await slack.container.links.get_by_slug(theirs)
+    link = await slack.parts.links.get_by_slug(theirs)
     assert link is not None and not link.disabled
     assert slack.peer.called("views.publish") == []

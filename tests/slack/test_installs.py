@@ -19,7 +19,7 @@ from aiohttp import ClientSession, CookieJar
 from sqlalchemy import func, select
 
 from bot.slack.installations import LanternInstallationStore
-from lantern.composition import build_app
+from lantern.composition import PARTS, build_app
 from tests.slack.conftest import (
     BASE_URL,
     SIGNING_SECRET,
@@ -33,7 +33,6 @@ from tests.slack.conftest import (
     settle,
 )
 from tracking.core.questions.parser import parse_question
-from tracking.services import CONTAINER
 from tracking.settings import Settings
 from tracking.storage.slack_installations import SqlSlackInstallations
 from tracking.storage.tables import SlackOAuthStateRow
@@ -65,7 +64,7 @@ async def installs(
 
 
 def store(lantern: SlackLantern) -> LanternInstallationStore:
-    rows = SqlSlackInstallations(lantern.container.engine, clock=lantern.container.clock)
+    rows = SqlSlackInstallations(lantern.parts.engine, clock=lantern.parts.clock)
     return LanternInstallationStore(rows, client_id=CLIENT_ID)
 
 
@@ -141,7 +140,7 @@ async def test_a_state_is_good_once(installs: SlackLantern) -> None:
         assert r.status in {400, 401}
     installed = await store(installs).async_find_installation(enterprise_id=None, team_id=SECOND)
     assert installed is not None and installed.bot_token == "xoxb-a"
-    async with installs.container.engine.connect() as connection:
+    async with installs.parts.engine.connect() as connection:
         left = (await connection.execute(select(func.count()).select_from(SlackOAuthStateRow))).scalar_one()
     assert left == 0
 
@@ -236,7 +235,7 @@ async def test_over_plain_http_the_browser_cookie_comes_back_and_the_install_com
         )
         async with browser.get(back) as done:
             assert done.status == 200
-    rows = SqlSlackInstallations(server.app[CONTAINER].engine, clock=server.app[CONTAINER].clock)
+    rows = SqlSlackInstallations(server.app[PARTS].engine, clock=server.app[PARTS].clock)
     found = await LanternInstallationStore(rows, client_id=CLIENT_ID).async_find_bot(
         enterprise_id=None, team_id=SECOND
     )
@@ -253,7 +252,7 @@ async def test_stats_are_shared_with_a_breakdown_by_workspace(installs: SlackLan
     ):
         sent = await installs.command("/link", url, team=team)
         await installs.peer.wait_for_response(sent.key)
-    lantern = installs.container
+    lantern = installs.parts
     now = lantern.clock()
     question = parse_question("links by workspace this week", now=now, tz=lantern.stats.tz)
     answer = await lantern.stats.answer(question, now=now)

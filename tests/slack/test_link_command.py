@@ -57,7 +57,7 @@ async def test_the_sharer_is_the_slack_user_and_the_default_channel_is_slack(sla
         "utm_content": "admin",  # from users.info, through the emulator
     }
     assert "`https://go.lantern.test/spring-guide`" in str(reply)
-    sharer = await slack.container.links.get_or_create_sharer(sharer_ref(TEAM, USER, "admin"))
+    sharer = await slack.parts.links.get_or_create_sharer(sharer_ref(TEAM, USER, "admin"))
     assert sharer.id == link.sharer_id and sharer.handle == "admin"
     assert [call.args for call in slack.peer.called("users.info")] == [{"user": USER, "team_id": TEAM}]
 

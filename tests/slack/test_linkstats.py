@@ -10,9 +10,7 @@ from tracking.core.shortening import ShortenRequest
 
 async def make_links(slack: SlackLantern, count: int = 2) -> None:
     for n in range(count):
-        await slack.container.shortener.shorten(
-            ShortenRequest(f"https://example.com/{n}", channel="whatsapp")
-        )
+        await slack.parts.shortener.shorten(ShortenRequest(f"https://example.com/{n}", channel="whatsapp"))
 
 
 async def test_answer_in_channel_and_chart_uploaded_to_the_channel(slack: SlackLantern) -> None:

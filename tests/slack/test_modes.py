@@ -55,10 +55,10 @@ class ExplodingStats:
         raise RuntimeError("database on fire")
 
 
+@pytest.mark.parametrize("slack_bots", [{"stats": ExplodingStats()}])
 async def test_an_unexpected_error_is_logged_with_its_traceback_and_answered_briefly(
     slack: SlackLantern, caplog: pytest.LogCaptureFixture
 ) -> None:
-    slack.container.stats = ExplodingStats()  # type: ignore[assignment]
     with caplog.at_level(logging.ERROR, logger="bot.slack"):
         sent = await slack.command("/linkstats", "clicks this week")
         reply = await slack.peer.wait_for_response(sent.key)
@@ -110,11 +110,11 @@ class TestSocketMode:
         assert "utm_source=telegram" in link.tagged_target
 
 
+@pytest.mark.parametrize("slack_bots", [{"stats": ExplodingStats()}])
 async def test_an_event_that_fails_is_logged_and_nothing_is_posted(
     slack: SlackLantern, caplog: pytest.LogCaptureFixture
 ) -> None:
-    slack.container.stats = ExplodingStats()  # type: ignore[assignment]
-    slug = (await slack.container.shortener.shorten(ShortenRequest("https://example.com/x"))).link.slug
+    slug = (await slack.parts.shortener.shorten(ShortenRequest("https://example.com/x"))).link.slug
     with caplog.at_level(logging.ERROR, logger="bot.slack"):
         sent = await slack.event(
             {

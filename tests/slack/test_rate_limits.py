@@ -36,7 +36,7 @@ async def test_past_the_limit_link_and_the_shortcut_say_slow_down(slack: SlackLa
     assert await slack.link_count() == 2
 
     someone_else = sharer_ref(TEAM, "U0SOMEONE", "Someone Else")
-    result = await slack.container.shortener.shorten(
+    result = await slack.parts.shortener.shorten(
         ShortenRequest("https://example.com/more", channel="slack", sharer=someone_else)
     )
     assert result.created  # the limit is per person

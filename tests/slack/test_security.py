@@ -73,7 +73,7 @@ async def test_a_retried_command_creates_nothing_twice(slack: SlackLantern) -> N
 
 
 async def test_a_retried_event_is_acknowledged_but_not_processed_again(slack: SlackLantern) -> None:
-    slug = (await slack.container.shortener.shorten(ShortenRequest("https://example.com/post"))).link.slug
+    slug = (await slack.parts.shortener.shorten(ShortenRequest("https://example.com/post"))).link.slug
     event = _link_shared(f"{BASE_URL}/{slug}")
     body = slack.event_body(event)
     assert (await slack.post(body, "application/json")).status == 200

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from lantern.composition import container
+from lantern.composition import Parts, running_parts
 from tracking.core.shortening import ShortenRequest
 from tracking.settings import Settings
 from tracking.storage import migrate
@@ -25,7 +25,7 @@ async def test_disable_reaches_another_process_within_a_second(postgres_url: str
     await _migrated(postgres_url)
     settings = Settings(database_url=postgres_url, link_cache_ttl=300)  # TTL far longer than the check
 
-    async with container(settings) as first, container(settings) as second:
+    async with running_parts(settings) as first, running_parts(settings) as second:
         await asyncio.wait_for(second_listener_ready(second), timeout=10)
         slug = (await first.shortener.shorten(ShortenRequest("https://example.com/"))).link.slug
         assert (await second.cache.get(slug)).link is not None  # cached in the other process
@@ -40,11 +40,8 @@ async def test_disable_reaches_another_process_within_a_second(postgres_url: str
             await asyncio.sleep(0.02)
 
 
-async def second_listener_ready(built: object) -> None:
-    """Wait until the container's LISTEN is in place (it connects in the background)."""
-    from tracking.services import Container
-
-    assert isinstance(built, Container)
+async def second_listener_ready(built: Parts) -> None:
+    """Wait until the second process's LISTEN is in place (it connects in the background)."""
     assert built.cache_listener is not None
     await built.cache_listener.ready.wait()
 
@@ -56,7 +53,7 @@ async def test_visits_land_in_month_partitions(postgres_url: str, clean_env: Non
     from tracking.storage.partitions import partition_name
 
     await _migrated(postgres_url)
-    async with container(Settings(database_url=postgres_url)) as built:
+    async with running_parts(Settings(database_url=postgres_url)) as built:
         link = (await built.shortener.shorten(ShortenRequest("https://example.com/"))).link
         await built.tracker.record_share(link.slug, "slack", source="test")
         async with built.engine.connect() as connection:

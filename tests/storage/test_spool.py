@@ -6,45 +6,30 @@ import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Result, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from lantern.composition import build_visit_writer
+from tests.builders import a_visit
 from tracking.core.attribution import VisitKind
 from tracking.core.links import Link, NewLink
 from tracking.core.visits import Visit
 from tracking.recording import GroupCommitter, RecorderUnavailable
+from tracking.settings import Settings
 from tracking.spool import VisitSpool
 from tracking.storage import migrate
 from tracking.storage.engine import create_engine
 from tracking.storage.links import SqlLinkRepository
-from tracking.storage.visits import SqlVisitStore
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
 
 def visit(link_id: int = 1, n: int = 0) -> Visit:
-    return Visit(
-        link_id,
-        NOW,
-        "GET",
-        VisitKind.CLICK,
-        "email",
-        "link-tag",
-        None,
-        1,
-        f"agent {n}",
-        None,
-        None,
-        None,
-        "desktop",
-        "Chrome",
-        "Windows",
-        "DE",
-        False,
-    )
+    return a_visit(link_id=link_id, at=NOW, user_agent=f"agent {n}")
 
 
 async def migrated_link(engine: AsyncEngine, slug: str) -> Link:
@@ -149,18 +134,20 @@ async def test_spool_left_by_a_crash_is_replayed_at_start(tmp_path: Path) -> Non
 
 async def test_a_batch_replayed_twice_is_stored_once(database_url: str) -> None:
     engine = create_engine(database_url)
+    writer = build_visit_writer(Settings(database_url=database_url), engine)  # what production runs
     try:
         link = await migrated_link(engine, "spool01")
-        store = SqlVisitStore(engine, tz=ZoneInfo("UTC"))
+        await writer.start()
         batch = [visit(link.id, n) for n in range(3)]
-        await store.write_batch(batch, "a" * 32)
-        await store.write_batch(batch, "a" * 32)
-        await store.write_batch(batch, "b" * 32)
+        await writer.write_batch(batch, "a" * 32)
+        await writer.write_batch(batch, "a" * 32)
+        await writer.write_batch(batch, "b" * 32)
         async with engine.connect() as connection:
             assert (await connection.execute(text("SELECT count(*) FROM visits"))).scalar_one() == 6
             total = await connection.execute(text("SELECT sum(visits) FROM rollup_daily_totals"))
             assert total.scalar_one() == 6
     finally:
+        await writer.close()
         await engine.dispose()
 
 
@@ -202,36 +189,30 @@ async def test_postgres_one_statement_writer_is_exact_and_idempotent(postgres_ur
         link = await migrated_link(engine, "pgw0001")
         writer = PgVisitWriter(engine, tz=ZoneInfo("Europe/Berlin"))
         batch = [visit(link.id, n) for n in range(4)] + [
-            Visit(
-                link.id,
-                NOW,
-                "GET",
-                VisitKind.PREVIEW,
-                "whatsapp",
-                "preview-fetcher",
-                "whatsapp-preview",
-                1,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                False,
+            a_visit(
+                link_id=link.id,
+                at=NOW,
+                kind=VisitKind.PREVIEW,
+                channel="whatsapp",
+                evidence="preview-fetcher",
+                rule="whatsapp-preview",
+                device=None,
+                browser=None,
+                os=None,
+                country=None,
             )
         ]
         await writer.write_batch(batch, "c" * 32)
         await writer.write_batch(batch, "c" * 32)  # a replay of the same batch
         await writer.write_batch(batch[:1], "d" * 32)
         async with engine.connect() as connection:
-            scalar = lambda sql: connection.execute(text(sql))  # noqa: E731
+
+            async def scalar(sql: str) -> Result[Any]:
+                return await connection.execute(text(sql))
+
             assert (await scalar("SELECT count(*) FROM visits")).scalar_one() == 6
-            totals = dict(
-                (await scalar("SELECT kind, sum(visits) FROM rollup_daily_totals GROUP BY kind")).all()
-            )
-            assert totals == {"click": 5, "preview": 1}
+            totals = await scalar("SELECT kind, sum(visits) FROM rollup_daily_totals GROUP BY kind")
+            assert dict(totals.tuples().all()) == {"click": 5, "preview": 1}
             dims = await scalar("SELECT sum(visits) FROM rollup_daily_dimensions WHERE dimension = 'device'")
             assert dims.scalar_one() == 6
             hourly = (await scalar("SELECT sum(visits) FROM rollup_hourly")).scalar_one()

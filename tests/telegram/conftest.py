@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from bot.telegram import TELEGRAM_BOT, TELEGRAM_TRANSPORT, BotTransport
 from bot.telegram.webhook import PATH, SECRET_HEADER
-from lantern.composition import build_app
+from lantern.composition import PARTS, Parts, build_app
+from tests.conftest import hand_bots
 from tests.telegram.emulator import (
     EmulatedUser,
     EmulatorRequest,
@@ -29,7 +30,6 @@ from tests.telegram.emulator import (
     stop_emulator,
 )
 from tests.telegram.recorder import BotApiRecorder
-from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 from tracking.storage.tables import LinkRow, SharerRow, VisitRow
 
@@ -63,11 +63,11 @@ async def prepare_database(database_url: str) -> None:
 class Storage:
     """Reads of what the bot stored, straight from the tables."""
 
-    def __init__(self, container: Container) -> None:
-        self.container = container
+    def __init__(self, parts: Parts) -> None:
+        self.parts = parts
 
     async def _all(self, row: type[Any]) -> list[Any]:
-        async with self.container.engine.connect() as connection:
+        async with self.parts.engine.connect() as connection:
             result = await connection.execute(select(row).order_by(row.id))
             return list(result.all())
 
@@ -103,7 +103,7 @@ class Emulated:
 
     mode: str
     origin: str
-    container: Container
+    parts: Parts
     user: EmulatedUser
     proxy: SecretProxy | None
     storage: Storage
@@ -141,10 +141,10 @@ async def emulated(
     await asyncio.wait_for(server.app[TELEGRAM_BOT].started.wait(), timeout=20)
     if proxy is not None:
         proxy.target = origin(server)
-    container = server.app[CONTAINER]
+    parts = server.app[PARTS]
     async with ClientSession() as session:
         user = EmulatedUser(session, emulator_url, token)
-        yield Emulated(mode, origin(server), container, user, proxy, Storage(container))
+        yield Emulated(mode, origin(server), parts, user, proxy, Storage(parts))
 
 
 @dataclass
@@ -154,7 +154,7 @@ class RecordedBot:
     server: TestServer
     client: ClientSession
     recorder: BotApiRecorder
-    container: Container
+    parts: Parts
     storage: Storage
 
     def url(self, path: str) -> str:
@@ -177,7 +177,9 @@ async def start_bot(clean_env: None, aiohttp_server: ServerFactory) -> AsyncIter
     api = await aiohttp_server(recorder.app())
     async with ClientSession() as client:
 
-        async def start(database_url: str, **overrides: Any) -> RecordedBot:
+        async def start(
+            database_url: str, bots: dict[str, Any] | None = None, **overrides: Any
+        ) -> RecordedBot:
             await prepare_database(database_url)
             settings = Settings(
                 database_url=database_url,
@@ -187,10 +189,10 @@ async def start_bot(clean_env: None, aiohttp_server: ServerFactory) -> AsyncIter
                 telegram_api_url=origin(api),
                 **overrides,
             )
-            server = await aiohttp_server(build_app(settings))
+            server = await aiohttp_server(hand_bots(build_app(settings), **(bots or {})))
             await asyncio.wait_for(server.app[TELEGRAM_BOT].started.wait(), timeout=20)
-            container = server.app[CONTAINER]
-            return RecordedBot(server, client, recorder, container, Storage(container))
+            parts = server.app[PARTS]
+            return RecordedBot(server, client, recorder, parts, Storage(parts))
 
         yield start
 

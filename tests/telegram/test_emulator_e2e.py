@@ -23,7 +23,7 @@ async def test_link_for_whatsapp_is_tagged_and_credited_to_the_telegram_user(emu
     (reply,) = await emulated.user.replies()
     assert "<b>Your links</b> for https://example.com/post" in reply.text
     [slug] = slugs_in(reply.text)
-    assert f"WhatsApp: <code>{emulated.container.shortener.short_url(slug)}</code>" in reply.text
+    assert f"WhatsApp: <code>{emulated.parts.shortener.short_url(slug)}</code>" in reply.text
 
     [link] = await emulated.storage.links()
     [sharer] = await emulated.storage.sharers()
@@ -41,7 +41,7 @@ async def test_a_pasted_url_gets_its_telegram_link_and_share_buttons(emulated: E
     assert "Your link for <b>Telegram</b>:" in reply.text
     assert "It opens https://example.com/a?ref=1" in reply.text
     [telegram_slug] = slugs_in(reply.text)
-    assert f"<code>{emulated.container.shortener.short_url(telegram_slug)}</code>" in reply.text
+    assert f"<code>{emulated.parts.shortener.short_url(telegram_slug)}</code>" in reply.text
     buttons = reply.buttons()
     assert list(buttons) == ["WhatsApp", "Email", "SMS"]
 
@@ -49,7 +49,7 @@ async def test_a_pasted_url_gets_its_telegram_link_and_share_buttons(emulated: E
     assert links["telegram"].slug == telegram_slug
     assert buttons["WhatsApp"].endswith("%2F" + links["whatsapp"].slug)
     assert buttons["Email"] == "mailto:?body=" + quote(
-        emulated.container.shortener.short_url(links["email"].slug), safe=""
+        emulated.parts.shortener.short_url(links["email"].slug), safe=""
     )
     assert buttons["SMS"].startswith("sms:?body=")
     assert {link.target for link in links.values()} == {"https://example.com/a?ref=1"}

@@ -14,7 +14,7 @@ import pytest
 from aiohttp import ClientSession
 
 from bot.telegram import TELEGRAM_BOT, replies
-from lantern.composition import build_app
+from lantern.composition import PARTS, build_app
 from tests.telegram.conftest import SECRET, RecordedBot, ServerFactory, StartBot, new_token
 from tests.telegram.emulator import free_port
 from tests.telegram.recorder import (
@@ -26,7 +26,6 @@ from tests.telegram.recorder import (
 )
 from tests.web.conftest import BROWSER
 from tracking.core.shortening import ShortenRequest
-from tracking.services import CONTAINER
 from tracking.settings import Settings
 
 QUIET = 0.3  # seconds to wait before asserting that nothing (more) happened
@@ -307,9 +306,9 @@ class ExplodingStats:
 
 
 async def test_an_unexpected_error_is_logged_with_its_traceback_and_answered_briefly(
-    recorded: RecordedBot, caplog: pytest.LogCaptureFixture
+    start_bot: StartBot, sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    recorded.container.stats = ExplodingStats()  # type: ignore[assignment]
+    recorded = await start_bot(sqlite_url, bots={"stats": ExplodingStats()})
     with caplog.at_level(logging.ERROR, logger="bot.telegram"):
         await recorded.post(message_update("/stats clicks today"))
         [reply] = await recorded.recorder.wait_for("sendMessage")
@@ -373,8 +372,8 @@ async def test_short_links_keep_working_while_the_bot_api_is_unreachable(
         telegram_api_url=f"http://127.0.0.1:{free_port()}",
     )
     server = await aiohttp_server(build_app(settings))
-    container = server.app[CONTAINER]
-    slug = (await container.shortener.shorten(ShortenRequest("https://example.com/"))).link.slug
+    parts = server.app[PARTS]
+    slug = (await parts.shortener.shorten(ShortenRequest("https://example.com/"))).link.slug
     async with (
         ClientSession() as session,
         session.get(server.make_url(f"/{slug}"), allow_redirects=False) as response,

@@ -10,9 +10,8 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
-from lantern.composition import build_app
+from lantern.composition import PARTS, Parts, build_app
 from tracking.core.shortening import ShortenRequest
-from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 from tracking.storage.tables import VisitRow
 
@@ -25,22 +24,22 @@ ServerFactory = Callable[..., Awaitable[TestServer]]
 
 
 class Running:
-    """A started Lantern: its base URL, container and an HTTP client that never follows redirects."""
+    """A started Lantern: its base URL, parts and an HTTP client that never follows redirects."""
 
     def __init__(self, server: TestServer, client: ClientSession) -> None:
         self.server = server
         self.client = client
-        self.container: Container = server.app[CONTAINER]
+        self.parts: Parts = server.app[PARTS]
 
     def url(self, path: str) -> str:
         return str(self.server.make_url(path))
 
     async def shorten(self, url: str, **kwargs: Any) -> str:
-        result = await self.container.shortener.shorten(ShortenRequest(url, **kwargs))
+        result = await self.parts.shortener.shorten(ShortenRequest(url, **kwargs))
         return result.link.slug
 
     async def visits(self) -> list[VisitRow]:
-        async with self.container.engine.connect() as connection:
+        async with self.parts.engine.connect() as connection:
             rows = await connection.execute(select(VisitRow).order_by(VisitRow.id))  # type: ignore[arg-type]
             return list(rows.all())  # type: ignore[arg-type]
 

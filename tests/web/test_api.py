@@ -14,7 +14,7 @@ from tracking.storage.tables import ApiKeyRow
 @pytest.fixture
 async def key(lantern: Running) -> str:
     return await SqlApiKeys(
-        lantern.container.engine,
+        lantern.parts.engine,
         clock=lambda: __import__("datetime").datetime.now(__import__("datetime").UTC),
     ).create("tests")
 
@@ -38,7 +38,7 @@ async def test_missing_or_wrong_key_is_401_and_changes_nothing(lantern: Running,
             assert (await response.json())["error"] == "unauthorized"
         async with lantern.client.get(lantern.url("/api/v1/stats?q=clicks"), headers=headers) as response:
             assert response.status == 401
-    async with lantern.container.engine.connect() as connection:
+    async with lantern.parts.engine.connect() as connection:
         from sqlalchemy import func, select, text
 
         assert (await connection.execute(text("SELECT count(*) FROM links"))).scalar_one() == 0

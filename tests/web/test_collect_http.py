@@ -19,7 +19,7 @@ def settings_overrides() -> dict[str, Any]:
 
 
 async def _site_key(lantern: Running) -> str:
-    sites = SqlSites(lantern.container.engine, clock=lantern.container.clock)
+    sites = SqlSites(lantern.parts.engine, clock=lantern.parts.clock)
     return (await sites.add(ORIGIN)).key
 
 

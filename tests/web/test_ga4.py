@@ -27,7 +27,7 @@ def settings_overrides(receiver: Recorder) -> dict[str, Any]:
 
 
 async def _settle(lantern: Running) -> None:
-    outbox = SqlOutbox(lantern.container.engine, clock=lantern.container.clock)
+    outbox = SqlOutbox(lantern.parts.engine, clock=lantern.parts.clock)
     for _ in range(100):
         if await outbox.backlog() == {"events": 0, "deliveries": 0}:
             return

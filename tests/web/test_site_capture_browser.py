@@ -15,9 +15,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, BrowserContext, async_playwright
 from sqlalchemy import select
+from sqlmodel import col
 
-from lantern.composition import build_app
-from tracking.services import CONTAINER, Container
+from lantern.composition import PARTS, Parts, build_app
 from tracking.settings import Settings
 from tracking.storage.sites import SqlSites
 from tracking.storage.tables import LinkRow, VisitRow
@@ -60,17 +60,17 @@ class World:
     lantern: str
     site: str
     stranger: str
-    container: Container
+    parts: Parts
 
     async def visits(self) -> list[tuple[str, str, str, str]]:
         """(page path, kind, channel, evidence) of every stored page visit."""
         statement = (
-            select(LinkRow.target, VisitRow.kind, VisitRow.channel, VisitRow.evidence)  # type: ignore[call-overload]
-            .join(LinkRow, LinkRow.id == VisitRow.link_id)
-            .where(LinkRow.slug.startswith("~"))  # type: ignore[attr-defined]
-            .order_by(VisitRow.id)
+            select(col(LinkRow.target), col(VisitRow.kind), col(VisitRow.channel), col(VisitRow.evidence))
+            .join(LinkRow, col(LinkRow.id) == col(VisitRow.link_id))
+            .where(col(LinkRow.slug).startswith("~"))
+            .order_by(col(VisitRow.id))
         )
-        async with self.container.engine.connect() as connection:
+        async with self.parts.engine.connect() as connection:
             rows = (await connection.execute(statement)).all()
         return [
             (target.split("/", 3)[-1], kind, channel, evidence) for target, kind, channel, evidence in rows
@@ -102,15 +102,15 @@ async def world(clean_env: None, sqlite_url: str) -> AsyncIterator[World]:
     app = build_app(settings)
     server = TestServer(app, host="127.0.0.1", port=port)
     await server.start_server()
-    container = app[CONTAINER]
+    parts = app[PARTS]
     site_port = _free_port()
     site_origin = f"http://127.0.0.1:{site_port}"
-    registered = await SqlSites(container.engine, clock=container.clock).add(site_origin)
+    registered = await SqlSites(parts.engine, clock=parts.clock).add(site_origin)
     site = TestServer(_site_app(lantern, registered.key), host="127.0.0.1", port=site_port)
     stranger = TestServer(_site_app(lantern, registered.key), host="127.0.0.1", port=_free_port())
     await site.start_server()
     await stranger.start_server()
-    yield World(lantern, site_origin, f"http://127.0.0.1:{stranger.port}", container)
+    yield World(lantern, site_origin, f"http://127.0.0.1:{stranger.port}", parts)
     await stranger.close()
     await site.close()
     await server.close()
@@ -128,7 +128,7 @@ async def _token_after_view(context: BrowserContext, url: str) -> str:
     page = await context.new_page()
     await page.goto(url)
     await page.wait_for_function("location.hash.startsWith('#lt=')")
-    return (await page.evaluate("location.hash"))[4:]
+    return str(await page.evaluate("location.hash"))[4:]
 
 
 async def test_a_page_view_gets_a_token_and_sends_nothing(world: World, browser: Browser) -> None:
@@ -183,10 +183,10 @@ async def test_share_buttons_give_tagged_short_links(world: World, browser: Brow
     short_url = await button.get_attribute("data-short-url")
     assert short_url is not None and short_url.startswith(world.lantern + "/")
     slug = short_url.rsplit("/", 1)[1]
-    async with world.container.engine.connect() as connection:
+    async with world.parts.engine.connect() as connection:
         tagged = (
-            await connection.execute(select(LinkRow.tagged_target).where(LinkRow.slug == slug))
-        ).scalar_one()  # type: ignore[arg-type]
+            await connection.execute(select(col(LinkRow.tagged_target)).where(col(LinkRow.slug) == slug))
+        ).scalar_one()
     assert tagged.startswith(f"{world.site}/blog/post?")
     assert "utm_source=email" in tagged
     labels = await page.locator("button.lantern-share").all_inner_texts()

@@ -4,22 +4,22 @@ against counts computed independently from the raw visits (SQLite and PostgreSQL
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
-from lantern.composition import build_app
+from lantern.composition import PARTS, Parts, build_app
 from tests.web.conftest import BROWSER, ServerFactory
 from tracking.core.questions.model import Answer
 from tracking.core.questions.parser import parse_question
 from tracking.core.shortening import ShortenRequest
-from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 from tracking.storage.tables import VisitRow
 
@@ -38,13 +38,13 @@ class Clock:
 
 @dataclass
 class Traffic:
-    container: Container
-    visits: list[VisitRow]
+    parts: Parts
+    visits: Sequence[Row[Any]]
     link_ids: dict[str, int]
 
     async def ask(self, question: str) -> Answer:
         interpretation = parse_question(question, now=AS_OF, tz=BERLIN)
-        return await self.container.stats.answer(interpretation, now=AS_OF)
+        return await self.parts.stats.answer(interpretation, now=AS_OF)
 
     def count(
         self,
@@ -66,9 +66,7 @@ class Traffic:
 
 
 @pytest.fixture
-async def traffic(
-    clean_env: None, database_url: str, aiohttp_server: ServerFactory
-) -> AsyncIterator[Traffic]:
+async def traffic(clean_env: None, database_url: str, aiohttp_server: ServerFactory) -> Traffic:
     settings = Settings(database_url=database_url, timezone="Europe/Berlin")
     if not settings.is_sqlite:
         from tracking.storage import migrate
@@ -79,8 +77,8 @@ async def traffic(
         await engine.dispose()
     clock = Clock(datetime(2026, 11, 20, 9, 0, tzinfo=BERLIN))
     server: TestServer = await aiohttp_server(build_app(settings, clock=clock))
-    container: Container = server.app[CONTAINER]
-    shorten = container.shortener.shorten
+    parts: Parts = server.app[PARTS]
+    shorten = parts.shortener.shorten
     links = {
         "spring": (
             await shorten(ShortenRequest("https://example.com/spring", channel="whatsapp", campaign="spring"))
@@ -116,9 +114,9 @@ async def traffic(
                     day + timedelta(hours=12),
                     "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
                 )
-    async with container.engine.connect() as connection:
-        rows = (await connection.execute(select(VisitRow))).all()  # type: ignore[call-overload]
-    return Traffic(container, list(rows), {name: link.id for name, link in links.items()})
+    async with parts.engine.connect() as connection:
+        rows = (await connection.execute(select(VisitRow))).all()
+    return Traffic(parts, rows, {name: link.id for name, link in links.items()})
 
 
 def days(first: str, after: str) -> tuple[date, date]:

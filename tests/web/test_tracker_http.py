@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from aiohttp import ClientSession, web
+import pytest
+from aiohttp import ClientSession
 from yarl import URL
 
-from lantern.composition import build_app
+from lantern.composition import PARTS, Parts, build_app
 from tests.web.conftest import BROWSER, Running, ServerFactory
+from tracking.core.errors import ConfigError
 from tracking.core.shortening import ShortenRequest
-from tracking.services import CONTAINER, Container
 from tracking.settings import Settings
 
 
@@ -67,8 +68,8 @@ async def test_unknown_slug_is_404_with_a_small_page(lantern: Running) -> None:
 
 async def test_disabled_and_expired_links_are_410(lantern: Running) -> None:
     slug = await lantern.shorten("https://example.com/d")
-    await lantern.container.shortener.set_disabled(slug, disabled=True)
-    lantern.container.cache.forget(slug)
+    await lantern.parts.shortener.set_disabled(slug, disabled=True)
+    lantern.parts.cache.forget(slug)
     async with lantern.client.get(lantern.url(f"/{slug}"), allow_redirects=False) as response:
         assert response.status == 410
         assert "disabled" in await response.text()
@@ -118,7 +119,7 @@ async def test_concurrent_requests_share_batches_and_none_is_lost(lantern: Runni
     statuses = await asyncio.gather(*(hit(i) for i in range(200)))
     assert statuses == [302] * 200
     assert len(await lantern.visits()) == 200
-    assert lantern.container.committer.batches_written < 200
+    assert lantern.parts.committer.batches_written < 200
 
 
 async def test_healthz_checks_the_database(lantern: Running) -> None:
@@ -131,14 +132,16 @@ async def test_redirect_status_307_is_honoured(
     clean_env: None, sqlite_url: str, aiohttp_server: ServerFactory
 ) -> None:
     server = await aiohttp_server(build_app(Settings(database_url=sqlite_url, redirect_status=307)))
-    container: Container = server.app[CONTAINER]
-    slug = (await container.shortener.shorten(ShortenRequest("https://example.com/"))).link.slug
+    parts: Parts = server.app[PARTS]
+    slug = (await parts.shortener.shorten(ShortenRequest("https://example.com/"))).link.slug
     async with ClientSession() as client, client.get(server.make_url(f"/{slug}"), allow_redirects=False) as r:
         assert r.status == 307
 
 
-def test_app_factory_builds_without_io() -> None:
-    assert isinstance(build_app(Settings(database_url="sqlite+aiosqlite:///:memory:")), web.Application)
+def test_an_in_memory_database_is_refused_before_anything_starts() -> None:
+    """The visit writer needs its own connection to the same database, which `:memory:` cannot give."""
+    with pytest.raises(ConfigError, match="in-memory SQLite"):
+        build_app(Settings(database_url="sqlite+aiosqlite:///:memory:"))
 
 
 async def test_metrics_count_answers_and_batches(lantern: Running) -> None:

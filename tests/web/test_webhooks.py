@@ -33,7 +33,7 @@ async def receiver() -> AsyncIterator[Recorder]:
 
 
 async def _add(lantern: Running, url: str, *events: EventName) -> SqlOutbox:
-    outbox = SqlOutbox(lantern.container.engine, clock=lantern.container.clock)
+    outbox = SqlOutbox(lantern.parts.engine, clock=lantern.parts.clock)
     await outbox.add_webhook(url=url, secret=SECRET, events=events or (EventName.LINK_CLICKED,))
     return outbox
 
@@ -108,7 +108,7 @@ async def _settle(lantern: Running) -> None:
     """Wait until the forwarder has nothing left to fan out or send."""
     import asyncio
 
-    outbox = SqlOutbox(lantern.container.engine, clock=lantern.container.clock)
+    outbox = SqlOutbox(lantern.parts.engine, clock=lantern.parts.clock)
     for _ in range(100):
         backlog = await outbox.backlog()
         if backlog == {"events": 0, "deliveries": 0}:

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Protocol
 
-from tracking.core.attribution import RULES_VERSION, Classifier, VisitKind, VisitSignals, describe_device
+from tracking.core.attribution import (
+    RULES_VERSION,
+    Attribution,
+    DeviceInfo,
+    VisitKind,
+    VisitSignals,
+    describe_device,
+)
 from tracking.core.links import Link
 
 MAX_USER_AGENT = 512
@@ -138,21 +146,36 @@ def share_event(link_id: int, channel: str, *, source: str, at: datetime) -> Vis
     )
 
 
+class VisitClassifier(Protocol):
+    """Decides a visit's kind and channel: the attribution `Classifier`, or a benchmark's constant."""
+
+    def classify(self, signals: VisitSignals) -> Attribution: ...
+
+
+DescribeDevice = Callable[[str], DeviceInfo]
+
+
 class VisitBuilder:
     """Builds a Visit from a request and its link, applying attribution and privacy."""
 
     def __init__(
-        self, *, classifier: Classifier, privacy: PrivacyPolicy, trusted_proxies: Sequence[Network] = ()
+        self,
+        *,
+        classifier: VisitClassifier,
+        privacy: PrivacyPolicy,
+        trusted_proxies: Sequence[Network] = (),
+        devices: DescribeDevice = describe_device,
     ) -> None:
         self._classifier = classifier
         self._privacy = privacy
         self._trusted = tuple(trusted_proxies)
+        self._describe_device = devices
 
     def warm_up(self) -> None:
         """Compile the rule and parser regexes now, not on the first visitor's request."""
         sample = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
         self._classifier.classify(VisitSignals("GET", sample, "https://example.com/", None))
-        describe_device(sample)
+        self._describe_device(sample)
 
     def build(
         self,
@@ -173,7 +196,7 @@ class VisitBuilder:
                 recent_preview_channels=recent_preview_channels,
             )
         )
-        device = describe_device(request.user_agent)
+        device = self._describe_device(request.user_agent)
         private = request.do_not_track
         ip = client_ip(request.peer_ip, request.forwarded_for, self._trusted)
         keep_ip = self._privacy.store_ip and not private

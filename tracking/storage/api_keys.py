@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -13,6 +14,16 @@ from sqlmodel import col
 from tracking.core.api_keys import check_name, key_hash, new_key
 from tracking.core.errors import InvalidInput, NotFound
 from tracking.storage.tables import ApiKeyRow
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyInfo:
+    """What may be shown about a key: never the key, only its first characters to tell keys apart."""
+
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked: bool
 
 
 class SqlApiKeys:
@@ -53,3 +64,12 @@ class SqlApiKeys:
             await session.commit()
         if not result.rowcount:  # type: ignore[attr-defined]
             raise NotFound(f"no API key is named {name!r}")
+
+    async def list_keys(self) -> list[ApiKeyInfo]:
+        """Every key, oldest first, revoked ones included (their names stay taken)."""
+        statement = select(
+            col(ApiKeyRow.name), col(ApiKeyRow.prefix), col(ApiKeyRow.created_at), col(ApiKeyRow.revoked)
+        ).order_by(col(ApiKeyRow.created_at), col(ApiKeyRow.id))
+        async with self._sessions() as session:
+            rows = (await session.execute(statement)).tuples().all()
+        return [ApiKeyInfo(name, prefix, created_at, revoked) for name, prefix, created_at, revoked in rows]

@@ -12,7 +12,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-import asyncpg
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -53,6 +52,8 @@ class LinkChangeListener:
         self._task = asyncio.create_task(self._run(), name="link-change-listener")
 
     async def _run(self) -> None:
+        import asyncpg  # only a PostgreSQL server listens; the command line never loads the driver here
+
         while True:
             try:
                 connection = await asyncpg.connect(self._dsn)

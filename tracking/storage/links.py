@@ -15,7 +15,6 @@ from tracking.core.links import Link, NewLink, Sharer, SharerRef, handle_candida
 from tracking.core.ports import DuplicateLink, SlugCollision
 from tracking.core.urls import canonical_host
 from tracking.storage.link_events import notify_link_changed
-from tracking.storage.outbox import link_created_event
 from tracking.storage.tables import LinkRow, SharerRow
 
 
@@ -96,6 +95,10 @@ class SqlLinkRepository:
             max_clicks=link.max_clicks,
         )
         async with self._sessions() as session:
+            # Imported here: the outbox pulls in the attribution rules, which `lantern shorten`
+            # and `lantern stats` would otherwise load at start for nothing (docs/benchmarks.md).
+            from tracking.storage.outbox import link_created_event
+
             session.add(row)
             try:
                 await session.flush()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,68 +23,10 @@ from sqlmodel import col
 
 from tracking.core.errors import InvalidInput, NotFound
 from tracking.core.forwarding.events import EventName, new_event_id
+from tracking.core.forwarding.outbox import Delivery, NewDelivery, PendingEvent, Webhook
 from tracking.storage.outbox_tables import DeliveryRow, OutboxRow, WebhookRow
 from tracking.storage.tables import LinkRow, SharerRow
 from tracking.storage.types import UtcDateTime
-
-
-@dataclass(frozen=True, slots=True)
-class Webhook:
-    """A receiver as the CLI and the sender see it (the secret only where signing needs it)."""
-
-    id: int
-    url: str
-    events: tuple[str, ...]
-    created_at: datetime
-    disabled: bool
-    disabled_reason: str | None
-    failures_in_row: int
-    owner_chat: str | None
-    secret: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PendingEvent:
-    """An outbox event claimed for fan-out."""
-
-    id: int
-    event_id: str
-    event: str
-    link_id: int | None
-    at: datetime
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class NewDelivery:
-    """One event for one destination, as the fan-out decides it."""
-
-    destination: str
-    webhook_id: int | None
-    event_id: str
-    event: str
-    body: str
-    group_key: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """A delivery claimed for an attempt (or listed for `lantern webhook deliveries`)."""
-
-    id: int
-    destination: str
-    webhook_id: int | None
-    event_id: str
-    event: str
-    created_at: datetime
-    body: str
-    group_key: str | None
-    status: str
-    attempts: int
-    last_status: int | None
-    last_error: str | None
-    last_attempt_at: datetime | None
-    delivered_at: datetime | None
 
 
 def _webhook(row: WebhookRow, *, with_secret: bool = False) -> Webhook:

@@ -4,34 +4,58 @@ Raw visits and every roll-up go in through `unnest` of arrays inside
 data-modifying CTEs, conditioned on claiming the batch's id: PostgreSQL
 runs it as one atomic statement, so a batch costs one round trip instead
 of a BEGIN, a COPY, five upserts and a COMMIT, and a batch written before
-(a retry, a replay from the spool) changes nothing.
+(a retry, a replay from the spool) changes nothing. Its tables and columns
+come from the same definition as the SQLite writer's (`visit_sql`).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Column, Table
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.types import TypeDecorator
 
 from tracking.core.rollups import rollup_delta
 from tracking.core.visits import Visit
-from tracking.storage.visit_sql import LISTENING, outbox_rows
+from tracking.storage.outbox_tables import OutboxRow
+from tracking.storage.tables import VisitRow
+from tracking.storage.visit_sql import (
+    LISTENING,
+    OUTBOX_COLUMNS,
+    ROLLUP_TABLES,
+    VISIT_COLUMNS,
+    is_moment,
+    outbox_rows,
+    visit_values,
+    written_columns,
+)
 
-_ARRAYS = {
-    "visits": ("link_id int", "at timestamptz", "method text", "kind text", "channel text", "evidence text",
-               "rule text", "rules_version int", "user_agent text", "referrer text", "ip_prefix text",
-               "visitor_hash text", "device text", "browser text", "os text", "country text", "private bool"),
-    "rollup_hourly": ("link_id int", "hour timestamptz", "kind text", "channel text", "visits int"),
-    "rollup_daily": ("link_id int", "day date", "kind text", "channel text", "visits int"),
-    "rollup_daily_dimensions": ("link_id int", "day date", "kind text", "channel text", "dimension text",
-                                "value text", "visits int"),
-    "rollup_daily_totals": ("kind text", "day date", "channel text", "visits int"),
-    "rollup_daily_links": ("kind text", "day date", "link_id int", "visits int"),
-}  # fmt: skip
+_VISITS: Table = VisitRow.__table__  # type: ignore[attr-defined]
+_OUTBOX: Table = OutboxRow.__table__  # type: ignore[attr-defined]
+
+
+_ARRAY_TYPES: dict[type, str] = {int: "int", str: "text", bool: "bool", date: "date"}
+
+
+def _array_type(column: Column[Any]) -> str:
+    """The PostgreSQL array element type for one column, from its table definition."""
+    if is_moment(column):
+        return "timestamptz"
+    kind = column.type
+    base = kind.impl_instance if isinstance(kind, TypeDecorator) else kind  # sqlmodel's AutoString
+    return _ARRAY_TYPES[base.python_type]
+
+
+#: Each table a batch writes, with its columns as (name, array type), from the table classes.
+_ARRAYS: dict[str, tuple[tuple[str, str], ...]] = {
+    table.name: tuple((column.name, _array_type(column)) for column in written_columns(table))
+    for table in (_VISITS, *(rollup.table for rollup in ROLLUP_TABLES))
+}
 
 
 def _statement() -> str:
@@ -41,23 +65,23 @@ def _statement() -> str:
     ]
     number = 3
     for index, (table, columns) in enumerate(_ARRAYS.items()):
-        names = [c.split()[0] for c in columns]
-        arrays = ", ".join(f"${number + i}::{c.split()[1]}[]" for i, c in enumerate(columns))
+        names = [name for name, _ in columns]
+        arrays = ", ".join(f"${number + i}::{kind}[]" for i, (_, kind) in enumerate(columns))
         number += len(columns)
         sql = (
             f"w{index} AS (INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608 - constant names
             f"SELECT * FROM unnest({arrays}) WHERE EXISTS (SELECT 1 FROM claim)"
         )
-        if table != "visits":
+        if table != _VISITS.name:
             keys = [n for n in names if n != "visits"]
             sql += f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET visits = {table}.visits + excluded.visits"
         parts.append(sql + ")")
-    columns = ("event_id text", "event text", "link_id int", "at timestamptz", "data text")
-    arrays = ", ".join(f"${number + i}::{c.split()[1]}[]" for i, c in enumerate(columns))
+    kinds = [_array_type(_OUTBOX.c[name]) for name in OUTBOX_COLUMNS]
+    arrays = ", ".join(f"${number + i}::{kind}[]" for i, kind in enumerate(kinds))
     parts.append(
-        f"wo AS (INSERT INTO outbox ({', '.join(c.split()[0] for c in columns)}) "  # noqa: S608 - constant
+        f"wo AS (INSERT INTO outbox ({', '.join(OUTBOX_COLUMNS)}) "  # noqa: S608 - constant
         f"SELECT * FROM unnest({arrays}) WHERE EXISTS (SELECT 1 FROM claim) "
-        f"AND (${number + len(columns)}::bool OR {LISTENING}))"
+        f"AND (${number + len(kinds)}::bool OR {LISTENING}))"
     )
     return ", ".join(parts) + " SELECT count(*) FROM claim"  # noqa: S608 - constant names only
 
@@ -75,23 +99,11 @@ def batch_arguments(
     """The statement's arguments: the batch id, then one array per column of each table."""
     delta = rollup_delta(visits, tz)
     delta.drop_zeros()
-    tables: dict[str, list[tuple[Any, ...]]] = {
-        "visits": [(v.link_id, v.at, v.method, v.kind.value, v.channel, v.evidence, v.rule, v.rules_version,
-                    v.user_agent, v.referrer, v.ip_prefix, v.visitor_hash, v.device, v.browser, v.os,
-                    v.country, v.private) for v in visits],
-        "rollup_hourly": [(k.link_id, k.hour, k.kind, k.channel, n) for k, n in delta.hourly.items()],
-        "rollup_daily": [(k.link_id, k.day, k.kind, k.channel, n) for k, n in delta.daily.items()],
-        "rollup_daily_dimensions": [(k.link_id, k.day, k.kind, k.channel, k.dimension, k.value, n)
-                                    for k, n in delta.dims.items()],
-        "rollup_daily_totals": [(k.kind, k.day, k.channel, n) for k, n in delta.totals.items()],
-        "rollup_daily_links": [(k.kind, k.day, k.link_id, n) for k, n in delta.link_days.items()],
-    }  # fmt: skip
     arguments: list[Any] = [batch_id, datetime.now(UTC)]
-    for table, columns in _ARRAYS.items():
-        arguments.extend(
-            _columns(sorted(tables[table], key=str) if table != "visits" else tables[table], len(columns))
-        )
-    arguments.extend(_columns(outbox_rows("postgresql", visits), 5))
+    arguments.extend(_columns([visit_values(v) for v in visits], len(VISIT_COLUMNS)))
+    for rollup in ROLLUP_TABLES:
+        arguments.extend(_columns(sorted(rollup.rows(delta), key=str), len(rollup.columns)))
+    arguments.extend(_columns(outbox_rows("postgresql", visits), len(OUTBOX_COLUMNS)))
     arguments.append(forward_always)
     return arguments
 
@@ -103,6 +115,9 @@ class PgVisitWriter:
         self._engine = engine
         self._tz = tz
         self._forward_always = forward_always  # GA4 is on: every click and share leaves Lantern
+
+    async def start(self) -> None:
+        """Nothing to open: batches borrow connections from the engine's pool."""
 
     async def write_batch(self, visits: Sequence[Visit], batch_id: str | None = None) -> None:
         """Store the batch and its roll-ups atomically; nothing when its id was stored before."""
@@ -116,3 +131,6 @@ class PgVisitWriter:
             driver = raw.driver_connection
             assert driver is not None
             await driver.fetchval(STATEMENT, *arguments)
+
+    async def close(self) -> None:
+        """Nothing to close: the engine's pool is disposed with the engine."""

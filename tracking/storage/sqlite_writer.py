@@ -81,7 +81,8 @@ class SqliteVisitWriter:
         self._checkpoint_task = asyncio.create_task(self._checkpoints(), name="sqlite-checkpoints")
 
     async def write_batch(self, visits: Sequence[Visit], batch_id: str | None = None) -> None:
-        """Commit one batch in a single transaction, in the writer thread (see SqlVisitStore)."""
+        """Commit one batch and its roll-ups in one transaction, in the writer thread; a batch whose
+        id was stored before changes nothing."""
         await asyncio.get_running_loop().run_in_executor(self._writer, self._write, visits, batch_id)
 
     def _write(self, visits: Sequence[Visit], batch_id: str | None = None) -> None:

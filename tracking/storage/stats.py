@@ -7,13 +7,13 @@ zero-filled rows in the configured time zone is the stats service's job.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tracking.core.stats_query import Query
 from tracking.storage.tables import (
     LinkRow,
     RollupDailyLinkRow,
@@ -42,25 +42,6 @@ _LINK_GROUPS = {
     "workspace": _SHARERS.c.workspace,
 }
 DIMENSION_GROUPS = ("country", "device", "browser")
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """One count over a period: which visits, where, and how to group them.
-
-    `days` is set for whole local days (daily roll-ups); otherwise `hours`
-    (UTC, for periods shorter than a day or "by hour").
-    """
-
-    kinds: tuple[str, ...] | None  # None = every kind
-    channels: tuple[str, ...] | None
-    days: tuple[date, date] | None = None  # [first, after-last)
-    hours: tuple[datetime, datetime] | None = None  # [start, end) in UTC, truncated to hours
-    campaign: str | None = None
-    link_id: int | None = None
-    sharer_id: int | None = None
-    domain: str | None = None
-    group: str | None = None  # "time", "channel", "campaign", "link", "sharer", or a dimension
 
 
 def _link_level(query: Query) -> bool:

@@ -1,46 +1,109 @@
-"""The SQL of the visit write path, shared by the async store and the SQLite writer thread.
+"""The SQL of the visit write path, shared by both visit writers and the re-classification job.
 
-Driver-level statements and plain tuples: no ORM work per row, and one
-place that knows how each database wants datetimes.
+The table classes (`tracking.storage.tables`) are the one definition of
+the columns a batch writes: the raw visit's columns (the `Visit` fields,
+a test holds them equal) and each roll-up's keys and counter. The SQLite
+statements here and the PostgreSQL arrays of `pg_writer` are both derived
+from them. Driver-level statements and plain tuples: no ORM work per row.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import attrgetter
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import Column, Date, DateTime, Table
 
 from tracking.core.forwarding.events import visit_events
 from tracking.core.rollups import RollupDelta, rollup_delta
 from tracking.core.visits import Visit
-
-_HOUR_KEYS = ("link_id", "hour", "kind", "channel")
-_DAY_KEYS = ("link_id", "day", "kind", "channel")
-_DIM_KEYS = ("link_id", "day", "kind", "channel", "dimension", "value")
-_TOTAL_KEYS = ("kind", "day", "channel")
-_LINK_DAY_KEYS = ("kind", "day", "link_id")
-
-
-VISIT_COLUMNS = (
-    "link_id",
-    "at",
-    "method",
-    "kind",
-    "channel",
-    "evidence",
-    "rule",
-    "rules_version",
-    "user_agent",
-    "referrer",
-    "ip_prefix",
-    "visitor_hash",
-    "device",
-    "browser",
-    "os",
-    "country",
-    "private",
+from tracking.storage.tables import (
+    RollupDailyLinkRow,
+    RollupDailyRow,
+    RollupDailyTotalRow,
+    RollupDimensionRow,
+    RollupHourlyRow,
+    VisitRow,
 )
+from tracking.storage.types import UtcDateTime
+
+Row = tuple[Any, ...]
+
+
+def written_columns(table: Table) -> tuple[Column[Any], ...]:
+    """The columns a batch fills, in table order (the visits' id is the database's own)."""
+    return tuple(
+        column for column in table.columns if not (column.primary_key and column.autoincrement is True)
+    )
+
+
+_VISITS: Table = VisitRow.__table__  # type: ignore[attr-defined]
+
+#: The raw visit's columns, in insert order.
+VISIT_COLUMNS: tuple[str, ...] = tuple(column.name for column in written_columns(_VISITS))
+
+
+@dataclass(frozen=True, slots=True)
+class RollupTable:
+    """One roll-up table: its columns (keys, then the counter) and where its changes come from."""
+
+    table: Table
+    changes: Callable[[RollupDelta], dict[Any, int]]
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+    @property
+    def columns(self) -> tuple[Column[Any], ...]:
+        return written_columns(self.table)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The key columns: everything but the `visits` counter (the upsert's conflict target)."""
+        return tuple(column.name for column in self.columns if column.name != "visits")
+
+    def rows(self, delta: RollupDelta) -> list[Row]:
+        """The counter changes as rows in column order (key fields share the columns' names)."""
+        key_of = attrgetter(*self.keys)
+        return [(*key_of(key), count) for key, count in self.changes(delta).items()]
+
+
+#: The roll-ups a batch updates, in the order every writer applies them.
+ROLLUP_TABLES: tuple[RollupTable, ...] = (
+    RollupTable(RollupHourlyRow.__table__, lambda d: d.hourly),  # type: ignore[attr-defined]
+    RollupTable(RollupDailyRow.__table__, lambda d: d.daily),  # type: ignore[attr-defined]
+    RollupTable(RollupDimensionRow.__table__, lambda d: d.dims),  # type: ignore[attr-defined]
+    RollupTable(RollupDailyTotalRow.__table__, lambda d: d.totals),  # type: ignore[attr-defined]
+    RollupTable(RollupDailyLinkRow.__table__, lambda d: d.link_days),  # type: ignore[attr-defined]
+)
+
+
+def is_moment(column: Column[Any]) -> bool:
+    """A timestamp column (SQLite keeps it as text)."""
+    return isinstance(column.type, UtcDateTime | DateTime)
+
+
+def is_day(column: Column[Any]) -> bool:
+    """A date column (SQLite keeps it as text)."""
+    return isinstance(column.type, Date)
+
+
+_visit_values = attrgetter(*VISIT_COLUMNS)
+_KIND = VISIT_COLUMNS.index("kind")
+_VISIT_MOMENTS = tuple(i for i, column in enumerate(written_columns(_VISITS)) if is_moment(column))
+
+
+def visit_values(visit: Visit) -> Row:
+    """A visit's values in `VISIT_COLUMNS` order, the kind as its plain text."""
+    values = list(_visit_values(visit))
+    values[_KIND] = visit.kind.value
+    return tuple(values)
 
 
 class DriverSql:
@@ -69,26 +132,20 @@ class DriverSql:
         # Only constant column names are interpolated; values go through placeholders.
         return f"INSERT INTO visits ({columns}) VALUES ({self.placeholders(len(VISIT_COLUMNS))})"  # noqa: S608
 
-    def visit_row(self, v: Visit) -> tuple[object, ...]:
-        return (
-            v.link_id,
-            self.moment(v.at),
-            v.method,
-            v.kind.value,
-            v.channel,
-            v.evidence,
-            v.rule,
-            v.rules_version,
-            v.user_agent,
-            v.referrer,
-            v.ip_prefix,
-            v.visitor_hash,
-            v.device,
-            v.browser,
-            v.os,
-            v.country,
-            v.private,
-        )
+    def visit_row(self, visit: Visit) -> Row:
+        values = list(_visit_values(visit))
+        values[_KIND] = visit.kind.value
+        if self.sqlite:
+            for index in _VISIT_MOMENTS:
+                values[index] = self.moment(values[index])
+        return tuple(values)
+
+    def converter(self, columns: Iterable[Column[Any]]) -> Callable[[Row], Row]:
+        """Turns a row of Python values into the driver's formats, column by column."""
+        if not self.sqlite:
+            return lambda row: row
+        steps = [self.moment if is_moment(c) else self.day if is_day(c) else None for c in columns]
+        return lambda row: tuple(v if step is None else step(v) for step, v in zip(steps, row, strict=True))
 
     def upsert(self, table: str, keys: Sequence[str]) -> str:
         columns = (*keys, "visits")
@@ -98,41 +155,25 @@ class DriverSql:
         )
 
 
-def _sorted(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
-    # One lock order for every writer: concurrent batches cannot deadlock on PostgreSQL.
+def lock_order(rows: list[Row]) -> list[Row]:
+    """One lock order for every writer: concurrent batches cannot deadlock on PostgreSQL."""
     return sorted(rows, key=lambda row: tuple(str(part) for part in row))
 
 
-Statement = tuple[str, list[tuple[object, ...]]]
+Statement = tuple[str, list[Row]]
 
 
 def rollup_statements(dialect: str, delta: RollupDelta) -> list[Statement]:
     """The upserts that apply a batch's counter changes, as (SQL, rows) pairs."""
     delta.drop_zeros()
     sql = DriverSql(dialect)
-    hourly: list[tuple[object, ...]] = [
-        (k.link_id, sql.moment(k.hour), k.kind, k.channel, n) for k, n in delta.hourly.items()
-    ]
-    daily: list[tuple[object, ...]] = [
-        (k.link_id, sql.day(k.day), k.kind, k.channel, n) for k, n in delta.daily.items()
-    ]
-    dims: list[tuple[object, ...]] = [
-        (k.link_id, sql.day(k.day), k.kind, k.channel, k.dimension, k.value, n) for k, n in delta.dims.items()
-    ]
-    totals: list[tuple[object, ...]] = [
-        (k.kind, sql.day(k.day), k.channel, n) for k, n in delta.totals.items()
-    ]
-    link_days: list[tuple[object, ...]] = [
-        (k.kind, sql.day(k.day), k.link_id, n) for k, n in delta.link_days.items()
-    ]
-    plans = (
-        ("rollup_hourly", _HOUR_KEYS, hourly),
-        ("rollup_daily", _DAY_KEYS, daily),
-        ("rollup_daily_dimensions", _DIM_KEYS, dims),
-        ("rollup_daily_totals", _TOTAL_KEYS, totals),
-        ("rollup_daily_links", _LINK_DAY_KEYS, link_days),
-    )
-    return [(sql.upsert(table, keys), _sorted(rows)) for table, keys, rows in plans if rows]
+    statements: list[Statement] = []
+    for rollup in ROLLUP_TABLES:
+        rows = rollup.rows(delta)
+        if rows:
+            convert = sql.converter(rollup.columns)
+            statements.append((sql.upsert(rollup.name, rollup.keys), lock_order([convert(r) for r in rows])))
+    return statements
 
 
 def batch_statements(dialect: str, visits: Sequence[Visit], tz: ZoneInfo) -> list[Statement]:

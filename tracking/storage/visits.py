@@ -1,27 +1,18 @@
-"""Writing visit batches and reading what the tracker needs back (salts, recent previews)."""
+"""What the tracker reads back about visits (salts, recent previews); roll-up upserts for re-classifying."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from tracking.core.rollups import RollupDelta, rollup_delta
-from tracking.core.visits import Visit
+from tracking.core.rollups import RollupDelta
 from tracking.storage.tables import VisitBatchRow, VisitorSaltRow, VisitRow
-from tracking.storage.visit_sql import (
-    VISIT_COLUMNS,
-    DriverSql,
-    batch_statements,
-    claim_batch,
-    rollup_statements,
-)
+from tracking.storage.visit_sql import rollup_statements
 
 _VISITS: Table = VisitRow.__table__  # type: ignore[attr-defined]
 _SALTS: Table = VisitorSaltRow.__table__  # type: ignore[attr-defined]
@@ -35,50 +26,20 @@ async def apply_rollups(connection: AsyncConnection, delta: RollupDelta) -> None
 
 
 class SqlVisitStore:
-    """Visit batches in one transaction each, roll-ups included; the unit the group committer writes."""
+    """What the tracker reads back about visits (recent previews, the day's salt) and batch-id clean-up.
 
-    def __init__(self, engine: AsyncEngine, *, tz: ZoneInfo) -> None:
+    Batches themselves are written by the database's `VisitWriter`
+    (`PgVisitWriter` or `SqliteVisitWriter`), never from here.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._tz = tz
-
-    async def write_batch(self, visits: Sequence[Visit], batch_id: str | None = None) -> None:
-        """Insert the visits of one batch and update the roll-ups, atomically.
-
-        A spooled batch comes with its id; if the database already holds that
-        id, the batch was written before (replayed twice) and is skipped.
-        """
-        if not visits:
-            return
-        async with self._engine.begin() as connection:
-            if batch_id is not None:
-                sql, params = claim_batch(connection.dialect.name, batch_id)
-                claimed = await connection.exec_driver_sql(sql, params)
-                if not claimed.rowcount:
-                    return
-            if connection.dialect.name == "postgresql":
-                await self._copy_visits(connection, visits)
-                statements = rollup_statements("postgresql", rollup_delta(visits, self._tz))
-            else:
-                statements = batch_statements(connection.dialect.name, visits, self._tz)
-            for sql, rows in statements:
-                await connection.exec_driver_sql(sql, rows)
 
     async def forget_batches(self, *, before: datetime) -> int:
         """Drop ids of batches written before `before`: past a week no retry or replay is pending."""
         async with self._engine.begin() as connection:
             result = await connection.execute(delete(_BATCHES).where(_BATCHES.c.written_at < before))
         return result.rowcount or 0
-
-    @staticmethod
-    async def _copy_visits(connection: AsyncConnection, visits: Sequence[Visit]) -> None:
-        """COPY the raw rows: PostgreSQL's fastest load path, inside the batch's transaction."""
-        sql = DriverSql("postgresql")
-        raw = await connection.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None
-        await driver.copy_records_to_table(
-            "visits", records=[sql.visit_row(v) for v in visits], columns=list(VISIT_COLUMNS)
-        )
 
     async def recent_previews(self, link_id: int, *, since: datetime) -> dict[str, datetime]:
         """Each channel whose preview fetcher fetched this link since `since`, with the last time."""

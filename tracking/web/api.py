@@ -15,10 +15,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracking.core.errors import InvalidInput, LanternError
 from tracking.core.links import SharerRef
+from tracking.core.ports import Clock, StatsAnswers
 from tracking.core.questions.parser import parse_question
 from tracking.core.questions.render import answer_to_json
 from tracking.core.shortening import Shortener, ShortenRequest
-from tracking.stats import StatsService
 from tracking.web.errors import error_response, json_error
 from tracking.web.openapi import openapi_document
 
@@ -35,9 +35,9 @@ class ApiContext:
     """What the API handlers need, built by the composition root."""
 
     shortener: Shortener
-    stats: StatsService
+    stats: StatsAnswers
     verify_key: Verify
-    clock: Callable[[], datetime]
+    clock: Clock
 
 
 API = web.AppKey("api", ApiContext)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tracking.core.ports import HealthProbe
 from tracking.core.visits import VisitRequest
 from tracking.metrics import Metrics
 from tracking.recording import RecorderUnavailable
@@ -18,7 +17,7 @@ from tracking.web.pages import page
 log = logging.getLogger(__name__)
 
 TRACKER = web.AppKey("tracker", Tracker)
-ENGINE = web.AppKey("engine", AsyncEngine)
+HEALTH = web.AppKey("health", HealthProbe)
 COUNTRY_HEADER = web.AppKey("country_header", str)
 METRICS = web.AppKey("metrics", Metrics)
 
@@ -87,11 +86,9 @@ async def metrics_text(request: web.Request) -> web.Response:
 
 async def healthz(request: web.Request) -> web.Response:
     """Healthy when the database answers."""
-    try:
-        async with request.app[ENGINE].connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except (SQLAlchemyError, OSError) as error:
-        return web.json_response({"status": "unavailable", "database": str(error)[:200]}, status=503)
+    problem = await request.app[HEALTH].problem()
+    if problem is not None:
+        return web.json_response({"status": "unavailable", "database": problem}, status=503)
     return web.json_response({"status": "ok", "database": "ok"})
 
 

@@ -1,0 +1,35 @@
+"""What the chat bots may use, and nothing more: no engine, no repository, no settings beyond the base URL.
+
+The composition root builds one `BotDependencies` per process and puts it
+on the aiohttp app under `BOT_DEPENDENCIES`; each bot hands every listener
+only the parts it needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.state import Deliveries, InstallationRows, OAuthStates
+from tracking.core.ports import Clock, LinkLookup, SharerDirectory, ShareRecorder, StatsAnswers
+from tracking.core.shortening import Shortener
+
+
+@dataclass(frozen=True, slots=True)
+class BotDependencies:
+    """The use cases and narrow readers the Slack and Telegram bots are allowed to reach."""
+
+    shortener: Shortener
+    stats: StatsAnswers
+    links: LinkLookup
+    sharers: SharerDirectory
+    shares: ShareRecorder
+    clock: Clock
+    base_url: str
+    deliveries: Deliveries  # platform delivery ids claimed once across workers
+    slack_installations: InstallationRows  # Slack installs of many workspaces
+    oauth_states: OAuthStates  # one-time Slack OAuth states
+
+
+BOT_DEPENDENCIES = web.AppKey("bot_dependencies", BotDependencies)
