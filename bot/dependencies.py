@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.state import Deliveries, InstallationRows, OAuthStates
+from tracking.asking import QuestionDesk
 from tracking.core.ports import Clock, LinkLookup, SharerDirectory, ShareRecorder, StatsAnswers
 from tracking.core.shortening import Shortener
 
@@ -22,6 +23,7 @@ class BotDependencies:
 
     shortener: Shortener
     stats: StatsAnswers
+    questions: QuestionDesk  # stats questions from chat users: limited per user, answered off the loop
     links: LinkLookup
     sharers: SharerDirectory
     shares: ShareRecorder

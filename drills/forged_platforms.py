@@ -172,6 +172,7 @@ async def _drill(slack: DrillResult, telegram: DrillResult) -> None:
             "LANTERN_TELEGRAM_MODE": "webhook",
             "LANTERN_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "LANTERN_TELEGRAM_API_URL": recorder.telegram_api,
+            "LANTERN_TELEGRAM_ALLOWED_USERS": "4711",
         }
         with contextlib.ExitStack() as stack:
             target = await asyncio.to_thread(stack.enter_context, scratch("sqlite", "platforms", **settings))

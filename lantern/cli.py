@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import logging
 import os
+import socket
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -16,6 +18,7 @@ import click
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from lantern import redaction
 from tracking.core.errors import LanternError
 from tracking.core.links import SharerRef
 from tracking.core.shortening import ShortenRequest
@@ -53,8 +56,16 @@ def run(coroutine_factory: Callable[[], Awaitable[T]]) -> T:
     async def main() -> T:
         return await coroutine_factory()
 
-    try:
+    with one_line_errors():
         return asyncio.run(main())
+    raise AssertionError("unreachable: one_line_errors exits on every error")
+
+
+@contextlib.contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Turn a user error, an unreachable database or a database error into one `lantern:` line."""
+    try:
+        yield
     except LanternError as error:
         fail(error.message)
     except OSError as error:
@@ -80,6 +91,9 @@ def parse_when(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 @click.group()
 @click.version_option(package_name="lantern", prog_name="lantern", message="%(prog)s %(version)s")
 @click.option("--log-level", default=None, help="Override LANTERN_LOG_LEVEL.")
@@ -87,11 +101,15 @@ def parse_when(value: str | None) -> datetime | None:
 def main(ctx: click.Context, log_level: str | None) -> None:
     """Lantern: tagged short links and attribution for dark social."""
     settings = load_settings()
+    level = (log_level or settings.log_level).upper()
+    if level not in LOG_LEVELS:
+        fail(f"unknown log level {level!r}; use one of {', '.join(LOG_LEVELS)}", code=2)
     logging.basicConfig(
-        level=(log_level or settings.log_level).upper(),
+        level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    redaction.install(settings)
     ctx.obj = settings
 
 
@@ -115,9 +133,11 @@ def serve(
     host = host if host is not None else settings.host
     port = port if port is not None else settings.port
     workers = workers if workers is not None else settings.workers
+    listening = listen(host, port, reuse_port=reuse_port or workers > 1)
     if workers > 1 and not reuse_port:
         from lantern.workers import Supervisor, worker_command
 
+        listening.close()  # the port is free; each worker binds it (SO_REUSEPORT)
         run(lambda: prepare_database(settings))  # migrate once, before the workers race for it
         os.environ["LANTERN_LOG_LEVEL"] = logging.getLevelName(logging.getLogger().level)  # --log-level too
 
@@ -133,30 +153,45 @@ def serve(
         fail(error.message)
     if not reuse_port:
         click.echo(f"Lantern serving on http://{host}:{port} (short links: {settings.base_url})", err=True)
-    run_server(app, host=host, port=port, reuse_port=reuse_port, access_log=access_log_options(settings))
+    run_server(app, sock=listening, access_log=access_log_options(settings))
+
+
+def listen(host: str, port: int, *, reuse_port: bool) -> socket.socket:
+    """The listening socket, bound before "serving on" is printed; a taken port is one `lantern:` line."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        return socket.create_server((host, port), family=family, reuse_port=reuse_port, backlog=128)
+    except OSError as error:
+        fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
 
 
 def run_server(
     app: web.Application,
     *,
-    host: str,
-    port: int,
+    sock: socket.socket | None = None,
+    host: str | None = None,
+    port: int | None = None,
     reuse_port: bool = False,
     access_log: dict[str, Any] | None = None,
 ) -> None:
-    """Serve the app until SIGTERM/SIGINT, draining in-flight requests (the benchmark serves this way too)."""
+    """Serve the app until SIGTERM/SIGINT, draining in-flight requests (the benchmark serves this way too).
+
+    `lantern serve` hands in a socket it has bound already; errors at start-up are one `lantern:` line.
+    """
     from aiohttp import web
 
     app.on_startup.append(_tune_gc)
-    web.run_app(
-        app,
-        host=host,
-        port=port,
-        **(access_log or {"access_log": None}),
-        print=None,
-        shutdown_timeout=SHUTDOWN_TIMEOUT,
-        reuse_port=reuse_port or None,
-    )
+    with one_line_errors():
+        web.run_app(
+            app,
+            sock=sock,
+            host=None if sock is not None else host,
+            port=None if sock is not None else port,
+            **(access_log or {"access_log": None}),
+            print=None,
+            shutdown_timeout=SHUTDOWN_TIMEOUT,
+            reuse_port=(reuse_port or None) if sock is None else None,
+        )
 
 
 #: Seconds a stopping process waits for in-flight requests (and so their visit batches).
@@ -427,6 +462,114 @@ def db_upgrade(settings: Settings, revision: str) -> None:
             await engine.dispose()
 
     click.echo(f"database at revision {run(go)}")
+
+
+#: Where `lantern ranges update` reads when no --from is given: the providers' own published files.
+DEFAULT_RANGE_SOURCES = (
+    "https://ip-ranges.amazonaws.com/ip-ranges.json",
+    "https://www.gstatic.com/ipranges/cloud.json",
+)
+
+
+@main.group("ranges")
+def ranges_group() -> None:
+    """Published cloud and mail-provider address ranges (evidence for scanners that look like browsers)."""
+
+
+@ranges_group.command("show")
+@click.pass_obj
+def ranges_show(settings: Settings) -> None:
+    """Which ranges are in use, how old they are, and how many each provider has."""
+    from pathlib import Path
+
+    from tracking.address_ranges import load_ranges
+
+    path = Path(settings.address_ranges_file)
+    try:
+        document = load_ranges(path)
+    except LanternError as error:
+        fail(f"cannot read {path}: {error.message}")
+    where = str(path) if path.is_file() else "the snapshot shipped with Lantern"
+    click.echo(f"{len(document.ranges)} ranges dated {document.date or 'unknown'}, from {where}")
+    click.echo(f"source: {document.source}")
+    for provider, (category, count) in document.by_provider().items():
+        click.echo(f"  {provider:<28} {category:<6} {count}")
+
+
+async def _fetch_source(source: str) -> bytes:
+    """A ranges file from a path or an http(s) URL."""
+    from pathlib import Path
+
+    import aiohttp
+
+    if source.startswith(("http://", "https://")):
+        timeout = aiohttp.ClientTimeout(total=60)
+        try:
+            async with aiohttp.ClientSession(timeout=timeout) as session, session.get(source) as response:
+                if response.status != 200:
+                    raise OSError(f"it answered HTTP {response.status}")
+                return await response.read()
+        except aiohttp.ClientError as error:
+            raise OSError(str(error) or type(error).__name__) from error
+    return await asyncio.to_thread(Path(source).read_bytes)
+
+
+@ranges_group.command("update")
+@click.option(
+    "--from",
+    "sources",
+    multiple=True,
+    help="A file or http(s) URL: Lantern's format, AWS ip-ranges.json, Google's JSON, or one range per line "
+    "(repeatable; default: AWS's and Google Cloud's published files).",
+)
+@click.option("--provider", default="", help="Provider name for sources that do not say (plain lists).")
+@click.option(
+    "--category",
+    type=click.Choice(["cloud", "mail"]),
+    default="cloud",
+    show_default=True,
+    help="What the ranges of a plain list are.",
+)
+@click.pass_obj
+def ranges_update(settings: Settings, sources: tuple[str, ...], provider: str, category: str) -> None:
+    """Refresh the ranges without a release: the providers read replace their old ranges, the rest stay."""
+    from pathlib import Path
+
+    from tracking.address_ranges import (
+        RangesDocument,
+        load_ranges,
+        merge_documents,
+        parse_ranges,
+        write_ranges,
+    )
+
+    path = Path(settings.address_ranges_file)
+    chosen = sources or DEFAULT_RANGE_SOURCES
+
+    async def go() -> list[RangesDocument]:
+        found = []
+        for source in chosen:
+            try:
+                raw = await _fetch_source(source)
+            except (OSError, TimeoutError) as error:
+                fail(f"cannot read {source}: {error or type(error).__name__}")
+            found.append(parse_ranges(raw, provider=provider, category=category))
+        return found
+
+    fresh = run(go)
+    current = load_ranges(path)
+    replaced = {r.provider for doc in fresh for r in doc.ranges}
+    kept = RangesDocument(
+        current.date, current.source, tuple(r for r in current.ranges if r.provider not in replaced)
+    )
+    merged = merge_documents(
+        [kept, *fresh], source="; ".join([*(d.source for d in fresh), "kept: " + current.source])
+    )
+    write_ranges(path, merged)
+    click.echo(
+        f"{len(merged.ranges)} address ranges dated {merged.date} written to {path} "
+        f"(updated: {', '.join(sorted(replaced))}); running trackers reload them within a minute"
+    )
 
 
 def _add_command_modules() -> None:

@@ -7,9 +7,11 @@ the SQL repositories; every adapter is handed the narrow ports it needs.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,9 +24,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dependencies import BOT_DEPENDENCIES, BotDependencies
+from lantern import redaction, request_log
 from lantern.forwarding import build_forwarder
+from tracking.address_ranges import RangesFile
+from tracking.asking import QuestionDesk, chart_processes
 from tracking.capture import PageCapture
 from tracking.core.attribution import Classifier, describe_device
+from tracking.core.attribution.scanner_evidence import ScannerEvidence, ScannerPolicy
 from tracking.core.errors import ConfigError
 from tracking.core.ports import Clock, VisitWriter
 from tracking.core.rate_limits import RateLimiter
@@ -76,14 +82,46 @@ def host_policy(settings: Settings) -> HostPolicy:
     return HostPolicy.build([settings.base_url], settings.denied_domains)
 
 
+def scanner_policy(settings: Settings) -> ScannerPolicy | None:
+    """The scanner-evidence policy from settings, or None when it is switched off."""
+    if not settings.scanner_evidence:
+        return None
+    return ScannerPolicy(
+        enabled=frozenset(settings.scanner_signals),
+        threshold=settings.scanner_threshold,
+        batch_links=settings.scanner_batch_links,
+        batch_seconds=settings.scanner_batch_seconds,
+        preflight_seconds=settings.scanner_preflight_seconds,
+        just_sent_seconds=settings.scanner_just_sent_seconds,
+    )
+
+
 def build_classifier(settings: Settings) -> Classifier:
     """The attribution classifier; referrers from Lantern's own host never count as a channel."""
-    return Classifier(own_hosts=host_policy(settings).own_hosts)
+    return Classifier(own_hosts=host_policy(settings).own_hosts, scanner_policy=scanner_policy(settings))
 
 
-def build_stats(settings: Settings, engine: AsyncEngine) -> StatsService:
-    """The stats use case wired to storage."""
-    return StatsService(SqlStatsReader(engine), tz=settings.zone, links=SqlLinkRepository(engine))
+def build_stats(settings: Settings, engine: AsyncEngine, executor: Executor | None = None) -> StatsService:
+    """The stats use case wired to storage (series filled on `executor` when given)."""
+    return StatsService(
+        SqlStatsReader(engine), tz=settings.zone, links=SqlLinkRepository(engine), executor=executor
+    )
+
+
+def build_question_desk(settings: Settings, stats: StatsService, executor: Executor) -> QuestionDesk:
+    """The one door for stats questions: per-asker limit, bounded pool, bounded questions in flight."""
+    limiter = None
+    if settings.question_rate_per_minute > 0:
+        limiter = RateLimiter(
+            per_minute=settings.question_rate_per_minute, burst=settings.question_burst, clock=time.monotonic
+        )
+    return QuestionDesk(
+        stats,
+        executor=executor,
+        charts=functools.partial(chart_processes, settings.chart_processes),
+        limiter=limiter,
+        max_in_flight=settings.questions_in_flight,
+    )
 
 
 def build_shortener(
@@ -201,6 +239,7 @@ class Parts:
     writer: VisitWriter
     shortener: Shortener
     stats: StatsService
+    questions: QuestionDesk
     cache: LinkCache
     committer: GroupCommitter[Visit]
     tracker: Tracker
@@ -213,6 +252,7 @@ class Parts:
         return BotDependencies(
             shortener=self.shortener,
             stats=self.stats,
+            questions=self.questions,
             links=self.links,
             sharers=self.links,
             shares=self.tracker,
@@ -264,7 +304,17 @@ async def running_parts(
             max_in_flight=1 if settings.is_sqlite else 2,  # PostgreSQL: overlap the WAL flushes
         )
 
+        policy = scanner_policy(settings)
+        ranges_file = (
+            RangesFile(Path(settings.address_ranges_file), check_every=0) if policy is not None else None
+        )
+        evidence = (
+            ScannerEvidence(policy=policy, ranges=ranges_file.ranges)
+            if policy is not None and ranges_file is not None
+            else None
+        )
         builder = VisitBuilder(
+            scanner_evidence=evidence,
             classifier=classifier if classifier is not None else build_classifier(settings),
             privacy=PrivacyPolicy(
                 store_ip=settings.store_ip,
@@ -290,6 +340,11 @@ async def running_parts(
         await writer.start()
         listener = None
         housekeeping = asyncio.create_task(_housekeeping(engine, visits, clock), name="housekeeping")
+        ranges_refresh = (
+            asyncio.create_task(_refresh_ranges(ranges_file, evidence), name="address-ranges")
+            if ranges_file is not None and evidence is not None
+            else None
+        )
         if engine.dialect.name == "postgresql":
             await ensure_partitions(engine, clock())
             listener = LinkChangeListener(settings.database_url, cache.forget)
@@ -310,6 +365,9 @@ async def running_parts(
         await committer.start()
         forwarder = build_forwarder(settings, engine, clock)
         await forwarder.start()
+        pool = ThreadPoolExecutor(max_workers=settings.question_threads, thread_name_prefix="lantern-answers")
+        stats = build_stats(settings, engine, pool)
+        questions = build_question_desk(settings, stats, pool)
         try:
             yield Parts(
                 settings=settings,
@@ -319,7 +377,8 @@ async def running_parts(
                 writer=writer,
                 shortener=shortener,
                 capture=capture,
-                stats=build_stats(settings, engine),
+                stats=stats,
+                questions=questions,
                 cache=cache,
                 committer=committer,
                 tracker=tracker,
@@ -327,18 +386,32 @@ async def running_parts(
                 cache_listener=listener,
             )
         finally:
+            questions.close()
+            pool.shutdown(wait=False, cancel_futures=True)
             await forwarder.stop()
             await committer.stop()
             await writer.close()
             if listener is not None:
                 await listener.stop()
             housekeeping.cancel()
-            await asyncio.gather(housekeeping, return_exceptions=True)
+            if ranges_refresh is not None:
+                ranges_refresh.cancel()
+            await asyncio.gather(
+                housekeeping, *([ranges_refresh] if ranges_refresh else []), return_exceptions=True
+            )
             log.info(
                 "visit writer stopped after %d visits in %d batches",
                 committer.items_written,
                 committer.batches_written,
             )
+
+
+async def _refresh_ranges(ranges_file: RangesFile, evidence: ScannerEvidence, every: float = 60.0) -> None:
+    """Pick up a file `lantern ranges update` wrote, without a restart."""
+    while True:
+        await asyncio.sleep(every)
+        if await asyncio.to_thread(ranges_file.refresh):
+            evidence.ranges = ranges_file.ranges
 
 
 def access_log_options(settings: Settings) -> dict[str, Any]:
@@ -364,11 +437,15 @@ def build_app(
 
     Raises ConfigError at once for a database it could not serve.
     """
+    redaction.install(settings)  # before anything can log a token or a password
+    request_log.install()
     check_servable(settings)
     app = web.Application(client_max_size=64 * 1024)
     live: list[Parts] = []
     metrics = Metrics(lambda: (live[0].committer, live[0].cache) if live else None)
     app[tracker_web.METRICS] = metrics
+    token = settings.metrics_token
+    app[tracker_web.METRICS_TOKEN] = token.get_secret_value() if token is not None else ""
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         async with running_parts(settings, clock, classifier=classifier, devices=devices) as built:
@@ -383,6 +460,7 @@ def build_app(
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,
                 stats=built.stats,
+                questions=built.questions,
                 verify_key=SqlApiKeys(built.engine, clock=clock).verify,
                 clock=clock,
             )

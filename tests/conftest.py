@@ -99,7 +99,11 @@ def hand_bots(app: web.Application, **replaced: Any) -> web.Application:
     """
 
     async def replace_dependencies(app: web.Application) -> AsyncIterator[None]:
-        app[BOT_DEPENDENCIES] = replace(app[BOT_DEPENDENCIES], **replaced)
+        dependencies = app[BOT_DEPENDENCIES]
+        extra: dict[str, Any] = {}
+        if "stats" in replaced and "questions" not in replaced:  # questions are answered by that service too
+            extra["questions"] = dependencies.questions.answering_with(replaced["stats"])
+        app[BOT_DEPENDENCIES] = replace(dependencies, **replaced, **extra)
         yield
 
     if replaced:

@@ -88,6 +88,52 @@ class Settings(BaseSettings):
     not_found_burst: int = Field(
         30, ge=1, description="Unknown-link answers per client network at once before the rate applies."
     )
+    question_rate_per_minute: int = Field(
+        20, ge=0, description="Stats questions one API key or chat user may ask a minute; 0 = off."
+    )
+    question_burst: int = Field(
+        5, ge=1, description="Questions one API key or chat user may ask at once before the rate applies."
+    )
+    question_threads: int = Field(
+        2, ge=1, le=32, description="Threads that build answers and draw charts, off the redirect path."
+    )
+    chart_processes: int = Field(
+        1, ge=1, le=16, description="Processes that draw charts (started on the first chart)."
+    )
+    questions_in_flight: int = Field(
+        8, ge=1, description="Questions answered at once per process; more are told to ask again shortly."
+    )
+    metrics_token: SecretStr | None = Field(
+        None, description="When set, GET /metrics needs `Authorization: Bearer <token>`."
+    )
+    scanner_evidence: bool = Field(
+        True, description="Read scanners that pretend to be browsers by evidence beyond the user agent."
+    )
+    scanner_signals: CommaList = Field(
+        ("no-lang", "no-ch", "no-fetch-meta", "mail-net", "cloud-net", "preflight", "batch", "just-sent"),
+        description="Comma-separated scanner signals switched on (docs/attribution.md lists them).",
+    )
+    scanner_threshold: int = Field(
+        4,
+        ge=2,
+        description="Weight of scanner signals that makes a visit a bot (one must be a header signal).",
+    )
+    scanner_batch_links: int = Field(
+        3,
+        ge=2,
+        description="Different links fetched from one network within the batch window that count as a batch.",
+    )
+    scanner_batch_seconds: float = Field(10.0, gt=0, description="The batch window, in seconds.")
+    scanner_preflight_seconds: float = Field(
+        30.0, gt=0, description="How long a HEAD or OPTIONS is remembered before the GET of the same link."
+    )
+    scanner_just_sent_seconds: float = Field(
+        60.0, ge=0, description="A fetch this soon after the link was created counts as a scanner signal."
+    )
+    address_ranges_file: str = Field(
+        "./lantern-address-ranges.json",
+        description="Cloud and mail-provider ranges (`lantern ranges update`); shipped snapshot until then.",
+    )
     collect_rate_per_minute: int = Field(
         60, ge=0, description="Page-tag beacons a minute per site and client network; 0 turns the limit off."
     )
@@ -148,7 +194,13 @@ class Settings(BaseSettings):
         description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; required for webhook mode.",
     )
     telegram_allowed_users: CommaList = Field(
-        (), description="Comma-separated Telegram user ids allowed to use the bot; empty = anyone."
+        (), description="Comma-separated Telegram user ids allowed to use the bot."
+    )
+    telegram_allowed_chats: CommaList = Field(
+        (), description="Comma-separated Telegram chat ids (groups are negative) whose members may use it."
+    )
+    telegram_allow_anyone: bool = Field(
+        False, description="Let any Telegram user use the bot (otherwise an allow-list is required)."
     )
     telegram_api_url: str = Field(
         "https://api.telegram.org", description="Root of the Bot API server (a local Bot API server, tests)."
@@ -226,6 +278,15 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _bots_are_complete(self) -> Settings:
+        if (
+            self.telegram_token is not None
+            and not self.telegram_allow_anyone
+            and not (self.telegram_allowed_users or self.telegram_allowed_chats)
+        ):
+            raise ValueError(
+                "the Telegram bot is closed by default: set LANTERN_TELEGRAM_ALLOWED_USERS and/or "
+                "LANTERN_TELEGRAM_ALLOWED_CHATS (numeric ids), or LANTERN_TELEGRAM_ALLOW_ANYONE=true"
+            )
         if self.telegram_token is not None and self.telegram_mode == "webhook":
             secret = self.telegram_webhook_secret.get_secret_value() if self.telegram_webhook_secret else ""
             if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
@@ -268,18 +329,34 @@ class Settings(BaseSettings):
         return int(str(value)) if isinstance(value, str) and value.strip().isdigit() else value
 
     @field_validator(
-        "denied_domains", "trusted_proxies", "slack_allowed_teams", "telegram_allowed_users", mode="before"
+        "denied_domains",
+        "trusted_proxies",
+        "slack_allowed_teams",
+        "telegram_allowed_users",
+        "telegram_allowed_chats",
+        "scanner_signals",
+        mode="before",
     )
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split(value)
 
-    @field_validator("telegram_allowed_users")
+    @field_validator("telegram_allowed_users", "telegram_allowed_chats")
     @classmethod
     def _numeric_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for item in value:
-            if not item.lstrip("-").isdigit():
-                raise ValueError(f"Telegram user ids are numbers, not {item!r}")
+            if not item.removeprefix("-").isdigit():
+                raise ValueError(f"Telegram ids are numbers, not {item!r}")
+        return value
+
+    @field_validator("scanner_signals")
+    @classmethod
+    def _known_signals(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from tracking.core.attribution.scanner_evidence import SIGNALS
+
+        for item in value:
+            if item not in SIGNALS:
+                raise ValueError(f"unknown scanner signal {item!r}; use some of: {', '.join(SIGNALS)}")
         return value
 
     @field_validator("trusted_proxies")
@@ -288,6 +365,27 @@ class Settings(BaseSettings):
         for item in value:
             ipaddress.ip_network(item, strict=False)
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_database_url(cls, value: str) -> str:
+        """`sqlite:///path` and `postgresql://…` mean their async drivers; other databases are refused."""
+        scheme, sep, rest = value.strip().partition("://")
+        if not sep:
+            raise ValueError(
+                "database_url must look like sqlite:///path/lantern.db or postgresql://user@host/db"
+            )
+        backend, _, driver = scheme.lower().partition("+")
+        drivers = {"sqlite": "aiosqlite", "postgresql": "asyncpg", "postgres": "asyncpg"}
+        if backend not in drivers:
+            raise ValueError(
+                f"Lantern runs on SQLite or PostgreSQL, not {backend or scheme!r}: "
+                "use sqlite:///path/lantern.db or postgresql://user@host/db"
+            )
+        if driver and driver != drivers[backend]:
+            raise ValueError(f"Lantern talks to {backend} through {drivers[backend]}, not {driver}")
+        name = "postgresql" if backend == "postgres" else backend
+        return f"{name}+{drivers[backend]}://{rest}"
 
     @field_validator("base_url")
     @classmethod

@@ -7,17 +7,21 @@ ones. Time series are zero-filled buckets in the configured time zone.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from tracking.core.attribution.fetchers import FETCHER_LABELS
 from tracking.core.channels import find_channel
 from tracking.core.errors import LinkNotFound, NotFound
 from tracking.core.ports import LinkLookup, StatsReader
+from tracking.core.questions.buckets import MAX_ROWS, fit_series
 from tracking.core.questions.model import Answer, GroupBy, Interpretation, Metric, Row
 from tracking.core.stats_query import Query
 
@@ -27,12 +31,12 @@ _KINDS: dict[Metric, tuple[str, ...] | None] = {
     Metric.VISITS: None,
     Metric.UNIQUE_VISITORS: ("click",),
     Metric.LINKS: None,
+    Metric.BOTS: ("bot",),
 }
 _GROUP_KEYS = {
     GroupBy.CHANNEL: "channel", GroupBy.CAMPAIGN: "campaign", GroupBy.LINK: "link",
     GroupBy.SHARER: "sharer", GroupBy.WORKSPACE: "workspace", GroupBy.COUNTRY: "country",
-    GroupBy.DEVICE: "device",
-    GroupBy.BROWSER: "browser",
+    GroupBy.DEVICE: "device", GroupBy.BROWSER: "browser", GroupBy.FETCHER: "fetcher",
 }  # fmt: skip
 UNIQUE_NOTE = (
     "unique visitors are counted per day (the visitor hash's salt changes daily), "
@@ -59,12 +63,19 @@ def _ceil_hour(moment: datetime) -> datetime:
 
 
 class StatsService:
-    """Answers interpretations from a `StatsReader`; `links` turns a slug filter into its link."""
+    """Answers interpretations from a `StatsReader`; `links` turns a slug filter into its link.
 
-    def __init__(self, reader: StatsReader, *, tz: ZoneInfo, links: LinkLookup) -> None:
+    Series are filled on `executor` (a small bounded pool) when one is given,
+    so a long series never holds up the event loop that serves redirects.
+    """
+
+    def __init__(
+        self, reader: StatsReader, *, tz: ZoneInfo, links: LinkLookup, executor: Executor | None = None
+    ) -> None:
         self._reader = reader
         self._tz = tz
         self._links = links
+        self._executor = executor
 
     @property
     def tz(self) -> ZoneInfo:
@@ -72,7 +83,12 @@ class StatsService:
         return self._tz
 
     async def answer(self, interpretation: Interpretation, *, now: datetime) -> Answer:
-        """The total, its breakdown or series, and the previous period's total."""
+        """The total, its breakdown or series, and the previous period's total.
+
+        A series too fine for its period is coarsened (and a note says so);
+        one too long even by month raises InvalidInput.
+        """
+        interpretation, coarsened = fit_series(interpretation, now)
         base = await self._base_query(interpretation)
         span = interpretation.end - interpretation.start
         previous = replace(interpretation, start=interpretation.start - span, end=interpretation.start)
@@ -81,7 +97,12 @@ class StatsService:
         rows: tuple[Row, ...] = ()
         if interpretation.group_by is not None:
             rows = await self._rows(interpretation, base, now)
-        notes = (UNIQUE_NOTE,) if interpretation.metric is Metric.UNIQUE_VISITORS else ()
+        notes: tuple[str, ...] = (UNIQUE_NOTE,) if interpretation.metric is Metric.UNIQUE_VISITORS else ()
+        if coarsened:
+            notes += (coarsened,)
+        if len(rows) > MAX_ROWS:
+            notes += (f"showing the largest {MAX_ROWS:,} of {len(rows):,}; the total counts them all",)
+            rows = rows[:MAX_ROWS]
         return Answer(interpretation, total, previous_total, rows, notes)
 
     async def _base_query(self, i: Interpretation) -> Query:
@@ -149,6 +170,8 @@ class StatsService:
     async def _labels(self, group: GroupBy, keys: list[str]) -> dict[str, str]:
         if group is GroupBy.CHANNEL:
             return {k: (c.label if (c := find_channel(k)) else k) for k in keys}
+        if group is GroupBy.FETCHER:
+            return {k: FETCHER_LABELS.get(k, k) for k in keys}
         if group is GroupBy.LINK:
             targets = await self._reader.link_labels(keys)
             return {k: f"/{k} → {_short_target(t)}" for k, t in targets.items()}
@@ -162,9 +185,19 @@ class StatsService:
         return {"": "(unknown)"}
 
     async def _series(self, i: Interpretation, base: Query, group: GroupBy, now: datetime) -> tuple[Row, ...]:
+        moments = await self._moments(i, base, group)
+        if self._executor is None:
+            return self._fill_series(i, group, now, moments)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._fill_series, i, group, now, moments)
+
+    def _fill_series(
+        self, i: Interpretation, group: GroupBy, now: datetime, moments: Iterable[tuple[datetime, int]]
+    ) -> tuple[Row, ...]:
+        """Zero-filled buckets from (moment, count) pairs: pure CPU, safe to run off the loop."""
         buckets = self._buckets(group, i.start, i.end, now)
         totals: dict[datetime, int] = defaultdict(int)
-        for moment, value in await self._moments(i, base, group):
+        for moment, value in moments:
             totals[self._bucket_of(group, moment)] += value
         return tuple(Row(_bucket_key(group, b), _bucket_label(group, b), totals.get(b, 0)) for b in buckets)
 

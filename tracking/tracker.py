@@ -60,7 +60,8 @@ class NotFoundThrottle:
 
     def _network(self, request: VisitRequest) -> str:
         ip = client_ip(request.peer_ip, request.forwarded_for, self._trusted)
-        return truncate_ip(ip) or ip
+        # A hop that is no address at all shares one allowance: varying it must not buy fresh ones.
+        return truncate_ip(ip) or "unreadable-address"
 
     def refused(self, request: VisitRequest) -> Outcome | None:
         """Count one unknown-slug answer; a 429 when the request's network is over its limit."""
@@ -158,6 +159,20 @@ class Tracker:
         if visit.kind is VisitKind.PREVIEW:
             entry.previews[visit.channel] = now
         return Outcome(self._redirect_status, merge_query(link.tagged_target, query_string))
+
+    async def preflight(self, slug: str, request: VisitRequest) -> bool:
+        """An OPTIONS request: nothing is stored, but scanner evidence remembers it for the GET after it.
+
+        False when no active link has that slug.
+        """
+        if not looks_like_slug(slug):
+            return False
+        entry = self._cache.peek(slug) or await self._cache.get(slug)
+        link = entry.link
+        if link is None:
+            return False
+        self._builder.observe_preflight(request, link, at=self._clock())
+        return True
 
     async def record_share(self, slug: str, channel: str, *, source: str) -> bool:
         """Store a share event a platform told us about (a Slack unfurl, a Telegram inline pick).

@@ -196,7 +196,7 @@ def build_bolt_app(
 
     people = People()
     links = Links(shortener=parts.shortener, people=people, clock=parts.clock, tz=parts.stats.tz)
-    stats = LinkStats(stats=parts.stats, clock=parts.clock)
+    stats = LinkStats(questions=parts.questions, clock=parts.clock)
     home = Home(
         people=people,
         sharers=parts.sharers,

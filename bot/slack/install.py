@@ -138,14 +138,27 @@ def _slack_lifetime(settings: Settings, *, socket_mode: bool) -> Lifetime:
     return slack
 
 
+def _signed_headers_readable(request: web.Request) -> bool:
+    """Slack's timestamp is a number and its signature ASCII; anything else is refused before Bolt,
+    whose signature check would fail on it with an error rather than an answer."""
+    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    signature = request.headers.get("X-Slack-Signature", "")
+    return timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12 and signature.isascii()
+
+
 async def to_bolt_request(request: web.Request) -> AsyncBoltRequest | None:
     """The request as Bolt sees it, with the body exactly as received; None if it cannot be Slack's."""
+    if not _signed_headers_readable(request):
+        return None
     raw = await request.clone(client_max_size=MAX_SLACK_BODY).read()
     try:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return AsyncBoltRequest(body=body, query=request.query_string, headers=_headers(request))
+    try:  # Bolt reads the JSON (or the form's `payload`) as it builds the request, expecting an object
+        return AsyncBoltRequest(body=body, query=request.query_string, headers=_headers(request))
+    except (ValueError, RecursionError, AttributeError, TypeError, KeyError):
+        return None
 
 
 def _headers(request: web.Request) -> dict[str, str | Sequence[str]]:
@@ -156,7 +169,14 @@ async def handle_slack_request(request: web.Request) -> web.Response:
     """`POST /slack/events`: commands, interactions and events, all dispatched by Bolt."""
     bolt_request = await to_bolt_request(request)
     if bolt_request is None:
-        return web.json_response({"error": "invalid request"}, status=401)  # Slack only signs UTF-8
+        return web.json_response(
+            {
+                "error": "invalid request",
+                "message": "not a signed Slack request: X-Slack-Request-Timestamp must be a Unix time, "
+                "X-Slack-Signature must be present, and the body UTF-8 JSON or form data",
+            },
+            status=401,
+        )
     bolt_response = await request.app[SLACK_APP].async_dispatch(bolt_request)
     return await to_aiohttp_response(bolt_response)
 

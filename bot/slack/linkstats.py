@@ -6,7 +6,6 @@ for); help and unreadable questions stay ephemeral.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -18,11 +17,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks
 from bot.slack.commands import is_help, unescape
-from tracking.charts import render_chart
+from tracking.asking import QuestionDesk
 from tracking.core.errors import LanternError
-from tracking.core.ports import Clock, StatsAnswers
+from tracking.core.ports import Clock
 from tracking.core.questions.model import Answer, QuestionNotUnderstood
-from tracking.core.questions.parser import parse_question
 from tracking.core.questions.render import describe_interpretation, is_empty
 
 log = logging.getLogger(__name__)
@@ -47,8 +45,8 @@ class Conversation:
 class LinkStats:
     """Listener for `/linkstats`."""
 
-    def __init__(self, *, stats: StatsAnswers, clock: Clock) -> None:
-        self._stats = stats
+    def __init__(self, *, questions: QuestionDesk, clock: Clock) -> None:
+        self._questions = questions
         self._clock = clock
 
     async def linkstats_command(
@@ -61,16 +59,17 @@ class LinkStats:
             await respond(**blocks.stats_help().as_response())
             return
         now = self._clock()
+        asker = f"slack:{command.get('team_id') or ''}:{command.get('user_id') or ''}"
         try:
-            interpretation = parse_question(question, now=now, tz=self._stats.tz)
-            answer = await self._stats.answer(interpretation, now=now)
+            answer = await self._questions.ask(question, asker=asker, now=now)
         except QuestionNotUnderstood as error:
             await respond(**blocks.not_understood(error).as_response())
             return
         except LanternError as error:
             await respond(**blocks.problem(error).as_response())
             return
-        await respond(**blocks.stats_answer(answer).as_response(in_channel=True))
+        reply = await self._questions.run(blocks.stats_answer, answer)
+        await respond(**reply.as_response(in_channel=True))
         if answer.rows and not is_empty(answer):
             where = Conversation(str(command.get("channel_id") or ""), str(command.get("channel_name") or ""))
             await self._post_chart(answer, where, client, respond)
@@ -78,7 +77,7 @@ class LinkStats:
     async def _post_chart(
         self, answer: Answer, where: Conversation, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        png = await asyncio.to_thread(render_chart, answer)
+        png = await self._questions.chart(answer)
         title = describe_interpretation(answer.interpretation)
         try:
             await client.files_upload_v2(

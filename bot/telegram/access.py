@@ -1,4 +1,8 @@
-"""LANTERN_TELEGRAM_ALLOWED_USERS: when set, everyone else gets a polite no and nothing else."""
+"""Closed by default: only allowed users (or members of allowed chats) get anything but a polite no.
+
+The settings refuse a token without an allow-list unless
+LANTERN_TELEGRAM_ALLOW_ANYONE is set, so an open bot is always a choice.
+"""
 
 from __future__ import annotations
 
@@ -16,22 +20,28 @@ log = logging.getLogger(__name__)
 
 
 class AccessGate:
-    """Lets allowed users through; an empty list allows anyone."""
+    """Lets allowed users, and anyone in an allowed chat, through; `anyone` opens the bot to all."""
 
-    def __init__(self, allowed_user_ids: Iterable[str]) -> None:
-        self._allowed = frozenset(allowed_user_ids)
+    def __init__(
+        self, allowed_user_ids: Iterable[str], allowed_chat_ids: Iterable[str] = (), *, anyone: bool = False
+    ) -> None:
+        self._users = frozenset(allowed_user_ids)
+        self._chats = frozenset(allowed_chat_ids)
+        self._anyone = anyone
 
-    def allows(self, user_id: int | None) -> bool:
-        """Whether this user may use the bot."""
-        if not self._allowed:
+    def allows(self, user_id: int | None, chat_id: int | None = None) -> bool:
+        """Whether this user, writing in this chat (None: no chat, e.g. an inline query), may use the bot."""
+        if self._anyone:
             return True
-        return user_id is not None and str(user_id) in self._allowed
+        return (user_id is not None and str(user_id) in self._users) or (
+            chat_id is not None and str(chat_id) in self._chats
+        )
 
     async def __call__(self, update: Update, context: Context) -> None:
         """Refuse a user who is not allowed, then stop: no handler runs for them."""
-        user = update.effective_user
+        user, chat = update.effective_user, update.effective_chat
         user_id = user.id if user else None
-        if self.allows(user_id):
+        if self.allows(user_id, chat.id if chat else None):
             return
         log.info("Telegram user %s is not on the allowed list; refused", user_id)
         await _refuse(update, user_id)

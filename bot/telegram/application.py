@@ -75,9 +75,15 @@ def build_application(
     if settings.telegram_mode == "webhook":
         builder = builder.updater(None)
     application: LanternApplication = builder.build()
-    handlers = Handlers(shortener=parts.shortener, stats=parts.stats, shares=parts.shares, clock=parts.clock)
-    once = OncePerUpdate(parts.deliveries)
-    add_handlers(application, handlers, AccessGate(settings.telegram_allowed_users), once)
+    handlers = Handlers(
+        shortener=parts.shortener, questions=parts.questions, shares=parts.shares, clock=parts.clock
+    )
+    gate = AccessGate(
+        settings.telegram_allowed_users,
+        settings.telegram_allowed_chats,
+        anyone=settings.telegram_allow_anyone,
+    )
+    add_handlers(application, handlers, gate, OncePerUpdate(parts.deliveries))
     return application
 
 

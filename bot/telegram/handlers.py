@@ -7,7 +7,6 @@ the one error handler (`on_error`) turns into a short reply.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import InlineQueryResultsButton, Message, MessageEntity, Update, User
@@ -23,10 +22,10 @@ from bot.telegram.commands import (
     parse_link_args,
 )
 from bot.telegram.ptb import Context
+from tracking.asking import QuestionDesk
 from tracking.core.errors import LanternError
 from tracking.core.links import SharerRef
-from tracking.core.ports import Clock, ShareRecorder, StatsAnswers
-from tracking.core.questions.parser import parse_question
+from tracking.core.ports import Clock, ShareRecorder
 from tracking.core.questions.render import is_empty, render_html
 from tracking.core.shortening import Shortener, ShortenRequest
 from tracking.i18n import normalize, translator
@@ -73,12 +72,12 @@ class Handlers:
         self,
         *,
         shortener: Shortener,
-        stats: StatsAnswers,
+        questions: QuestionDesk,
         shares: ShareRecorder,
         clock: Clock,
     ) -> None:
         self._shortener = shortener
-        self._stats = stats
+        self._questions = questions
         self._shares = shares
         self._clock = clock
 
@@ -111,16 +110,15 @@ class Handlers:
         question = argument_text(message.text or "")
         if not question:
             raise UsageError(STATS_USAGE)
-        now = self._clock()
-        interpretation = parse_question(question, now=now, tz=self._stats.tz)
-        answer = await self._stats.answer(interpretation, now=now)
-        text = render_html(answer)
+        desk = self._questions
+        user = update.effective_user
+        asker = f"telegram:{user.id if user else message.chat.id}"
+        answer = await desk.ask(question, asker=asker, now=self._clock())
+        text = await desk.run(render_html, answer)
         if not answer.rows or is_empty(answer):
             await message.reply_text(text)
             return
-        from tracking.charts import render_chart  # matplotlib loads on the first chart only
-
-        png = await asyncio.to_thread(render_chart, answer)
+        png = await desk.chart(answer)
         if len(text) <= CAPTION_LIMIT:
             await message.reply_photo(png, caption=text)  # the chart and its answer as one message
         else:

@@ -68,8 +68,9 @@ async def _keep_running(
         try:
             await _run_once(settings, app, transport, running)
             return
-        except InvalidToken as error:
-            log.error("Telegram rejected LANTERN_TELEGRAM_TOKEN (%s); the Telegram bot stays off", error)
+        except InvalidToken:
+            # Not the error's text: it quotes the whole token.
+            log.error("Telegram rejected LANTERN_TELEGRAM_TOKEN; the Telegram bot stays off")
             return
         except (NetworkError, OSError) as error:
             delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]

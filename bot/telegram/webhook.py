@@ -45,11 +45,13 @@ def webhook_handler(secret: str, application: Callable[[], LanternApplication | 
             data = await request.json()
         except ValueError:
             return _problem(400, "invalid_json", "the body must be a JSON Telegram update")
+        except RecursionError:
+            return _problem(400, "invalid_json", "the JSON is nested too deeply to be a Telegram update")
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return _problem(400, "invalid_update", "the body must be a Telegram update object")
         try:
             update = Update.de_json(data, running.bot)
-        except (TypeError, ValueError, KeyError) as error:
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as error:
             log.warning("Telegram update %s could not be read: %s", data.get("update_id"), error)
             return _problem(400, "invalid_update", "the update could not be read")
         await running.update_queue.put(update)

@@ -20,6 +20,8 @@ from tracking.core.attribution import (
     split_referrer,
     validate_rules,
 )
+from tracking.core.attribution.fetchers import Fetcher
+from tracking.core.attribution.rules import fetcher_of
 from tracking.core.channels import find_channel
 
 CHROME = (
@@ -40,7 +42,8 @@ USER_AGENT_CASES: dict[str, str] = {
     "imessage-preview": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 "
     "(KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0",
     "line-preview": "facebookexternalhit/1.1;line-poker/1.0",
-    "kakaotalk-preview": "facebookexternalhit/1.1; kakaotalk-scrap/1.0; +https://devtalk.kakao.com/t/scrap/33984",
+    "kakaotalk-preview": "facebookexternalhit/1.1; kakaotalk-scrap/1.0; "
+    "+https://devtalk.kakao.com/t/scrap/33984",
     "signal-preview": "WhatsApp/2",
     "whatsapp-preview": "WhatsApp/2.23.20.0 A",
     "telegram-preview": "TelegramBot (like TwitterBot)",
@@ -51,7 +54,8 @@ USER_AGENT_CASES: dict[str, str] = {
     "skype-url-preview@microsoft.com",
     "facebook-preview": "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
     "x-preview": "Twitterbot/1.0",
-    "linkedin-preview": "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+    "linkedin-preview": "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient "
+    "+http://www.linkedin.com)",
     "viber-preview": "Viber",
     "snapchat-preview": "Mozilla/5.0 (compatible; Snap URL Preview Service; bot; snapchat; "
     "https://developers.snap.com/robots)",
@@ -79,7 +83,8 @@ USER_AGENT_CASES: dict[str, str] = {
     "phantomjs": "Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/538.1 (KHTML, like Gecko) "
     "PhantomJS/2.1.1 Safari/538.1",
     "browser-automation": CHROME + " Playwright/1.40",
-    "crawler-library": "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
+    "crawler-library": "Mozilla/5.0 (compatible; archive.org_bot "
+    "+http://www.archive.org/details/archive.org_bot)",
     "messenger-in-app": ANDROID_WV + " [FB_IAB/MESSENGER;FBAV/439.0.0.29.119;]",
     "instagram-in-app": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Mobile/15E148 Instagram 309.1.1.28.108 (iPhone14,2; iOS 17_1_2; en_US; en)",
@@ -101,6 +106,59 @@ USER_AGENT_CASES: dict[str, str] = {
     "(KHTML, like Gecko) Mobile/15E148 musical_ly_32.5.0 JsSdk/2.0 NetType/WIFI BytedanceWebview/d8a21c6",
     "pinterest-in-app": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Mobile/15E148 [Pinterest/iOS]",
+    # Rules version 2: email scanners, crawlers named after apps, new previews and in-app browsers.
+    "yahoo-mail": "YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html",
+    "gmail-image-proxy": "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com "
+    "GoogleImageProxy)",
+    "google-safety": CHROME + " (compatible; Google-Safety; +http://www.google.com/bot.html)",
+    "outlook-office": "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17928; Pro)",
+    "barracuda": "Barracuda Sentinel (EE)",
+    "kaspersky": "Kaspersky Lab CFR link resolver cfradmins@kaspersky.com",
+    "proofpoint": "Proofpoint URL Defense",
+    "mimecast": "Mimecast-URL-Protect/1.0",
+    "cisco-secure-email": "Cisco IronPort URL Filtering",
+    "trend-micro": "TrendMicro Email Security",
+    "symantec": "Symantec Email Security.cloud link checker",
+    "sophos": "Sophos Email Time-of-Click",
+    "fortinet": "FortiMail URL Click Protection",
+    "zscaler": "Zscaler URL Scanner",
+    "other-mail-security": "Forcepoint Email Security URL Sandbox",
+    "mail-provider-proxy": "Mozilla/5.0 SeznamEmailProxy/2.0.174",
+    "email-platform": "Mozilla/5.0 (compatible; MailChimp; +https://mailchimp.com/)",
+    "linespider": "Mozilla/5.0 (compatible; Linespider/1.1; +https://lin.ee/4dwXkTH)",
+    "tiktokspider": "Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile "
+    "Safari/537.36 "
+    "(compatible; TikTokSpider; ttspider-feedback@tiktok.com)",
+    "meta-crawlers": "meta-externalagent/1.1 "
+    "(+https://developers.facebook.com/docs/sharing/webmasters/crawler)",
+    "snapchat-ads": "Mozilla/5.0 (compatible; SnapchatAds/1.0; +https://businesshelp.snapchat.com/s/article/"
+    "adsbot-crawler)",
+    "seozoom": "ZoomBot (Linkbot 1.0 http://suite.seozoom.it/bot.html)",
+    "bluesky-crawlers": "bluesky-domain-status-classifier/1.0",
+    "applebot": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/13.1.1 Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)",
+    "ai-crawlers": "DuckAssistBot/1.2; (+http://duckduckgo.com/duckassistbot.html)",
+    "bluesky-preview": "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Bluesky Cardyb/1.1; "
+    "+mailto:support@bsky.app) Chrome/W.X.Y.Z Safari/537.36",
+    "fediverse-preview": "Misskey/2024.11.0 (https://misskey.io)",
+    "matrix-preview": "Synapse (bot; +https://github.com/matrix-org/synapse)",
+    "vk-preview": "Mozilla/5.0 (compatible; vkShare; +http://vk.com/dev/Share)",
+    "embed-service-preview": "Iframely/1.3.1 (+https://iframely.com/docs/about) Atlassian",
+    "node-http-client": "axios/1.7.9",
+    "search-crawlers": "Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)",
+    "seo-crawlers": "Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)",
+    "monitoring": "Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)",
+    "machine-words": "Mozilla/5.0 (compatible; SecurityScanner/1.0)",
+    "not-a-browser": "Spotify/1.0",
+    "threads-in-app": ANDROID_WV + " Barcelona 377.0.0.41.112 Android (34/14; 450dpi; 1080x2125; samsung)",
+    "whatsapp-in-app": ANDROID_WV + " [WA4A/2.25.32.75;]",
+    "reddit-in-app": ANDROID_WV + " Reddit/Version 2024.33.0/Build 1789345/Android 14",
+    "teams-in-app": ANDROID_WV + " TeamsMobile-Android",
+    "viber-in-app": ANDROID_WV + " Viber/11.9.5.8",
+    "zalo-in-app": ANDROID_WV + " Zalo android/12110101 ZaloTheme/light ZaloLanguage/vi",
+    "google-app-in-app": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) GSA/375.0.772545411 Mobile/15E148 Safari/604.1",
+    "bing-app-in-app": ANDROID_WV + " BingSapphire/32.7.440115006",
 }
 
 # One case per referrer row: the row's name -> a referrer it must decide.
@@ -172,22 +230,24 @@ def test_every_rule_row_has_a_case() -> None:
 
 def test_the_table_is_well_formed() -> None:
     validate_rules(RULES)
+    assert RULES_VERSION == 2
     assert len({rule.name for rule in RULES}) == len(RULES)
     for rule in RULES:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
         if rule.kind == "bot":
-            assert rule.channel == ""
+            assert rule.channel in {"", "email"}
+            assert (rule.channel == "email") == (rule.fetcher is Fetcher.EMAIL_SCANNER)
         else:
             found = find_channel(rule.channel)
             assert found is not None and found.name == rule.channel
 
 
 def test_stages_come_in_evidence_order() -> None:
-    order = {"preview": 0, "bot": 1, "in_app": 2, "referrer": 3}
+    order = {"early_bot": 0, "preview": 1, "bot": 2, "in_app": 3, "referrer": 4}
     ranks = [order[rule.stage] for rule in RULES]
     assert ranks == sorted(ranks)
     assert RULES[-1].name == "web-referrer"
-    assert rules_for("bot")[-1].name == "crawler-library"
+    assert [r.name for r in rules_for("bot")][-3:] == ["crawler-library", "machine-words", "not-a-browser"]
 
 
 @pytest.mark.parametrize("name", sorted(USER_AGENT_CASES))
@@ -197,6 +257,7 @@ def test_user_agent_row(classifier: Classifier, name: str) -> None:
     assert result.rule == name
     assert result.kind == VisitKind(rule.kind)
     assert result.channel == (rule.channel or "direct")
+    assert fetcher_of(result) == (rule.fetcher if rule.kind != "click" else Fetcher.PERSON)
 
 
 @pytest.mark.parametrize("name", sorted(REFERRER_CASES))

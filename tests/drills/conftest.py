@@ -53,6 +53,7 @@ async def target(
         base_url=f"https://{OWN_HOST}",
         denied_domains=DENIED_HOST,
         link_rate_per_minute=0,  # judged on validity, not answered 429 (rate limits have tests of their own)
+        question_rate_per_minute=0,
     )
     server = await aiohttp_server(build_app(settings))
     key = await SqlApiKeys(server.app[PARTS].engine, clock=lambda: datetime.now(UTC)).create("drills")

@@ -128,6 +128,7 @@ async def emulated(
         "telegram_token": token,
         "telegram_mode": mode,
         "telegram_api_url": emulator_url,
+        "telegram_allowed_users": "4711",  # the emulated user; the bot is closed to everyone else
     }
     proxy = None
     if mode == "webhook":
@@ -187,7 +188,7 @@ async def start_bot(clean_env: None, aiohttp_server: ServerFactory) -> AsyncIter
                 telegram_token=new_token(),
                 telegram_webhook_secret=SECRET,
                 telegram_api_url=origin(api),
-                **overrides,
+                **({"telegram_allowed_users": "4711,4712"} | overrides),  # the recorded users
             )
             server = await aiohttp_server(hand_bots(build_app(settings), **(bots or {})))
             await asyncio.wait_for(server.app[TELEGRAM_BOT].started.wait(), timeout=20)

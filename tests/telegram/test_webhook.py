@@ -370,6 +370,7 @@ async def test_short_links_keep_working_while_the_bot_api_is_unreachable(
         telegram_token=new_token(),
         telegram_mode="polling",
         telegram_api_url=f"http://127.0.0.1:{free_port()}",
+        telegram_allow_anyone=True,
     )
     server = await aiohttp_server(build_app(settings))
     parts = server.app[PARTS]

@@ -54,12 +54,8 @@ def settings_overrides() -> dict[str, Any]:
 async def lantern(
     clean_env: None, database_url: str, aiohttp_server: ServerFactory, settings_overrides: dict[str, Any]
 ) -> AsyncIterator[Running]:
-    settings = Settings(
-        database_url=database_url,
-        trusted_proxies=("10.9.0.0/16",),
-        country_header="CF-IPCountry",
-        **settings_overrides,
-    )
+    chosen: dict[str, Any] = {"trusted_proxies": ("10.9.0.0/16",), "country_header": "CF-IPCountry"}
+    settings = Settings(database_url=database_url, **(chosen | settings_overrides))
     if not settings.is_sqlite:
         from tracking.storage import migrate
         from tracking.storage.engine import create_engine
@@ -68,5 +64,6 @@ async def lantern(
         await migrate.upgrade(engine)
         await engine.dispose()
     server = await aiohttp_server(build_app(settings))
-    async with ClientSession(headers={"User-Agent": BROWSER}) as client:
+    # A browser always sends Accept-Language; without it scanner evidence may read the test client as a bot.
+    async with ClientSession(headers={"User-Agent": BROWSER, "Accept-Language": "en-GB,en;q=0.9"}) as client:
         yield Running(server, client)

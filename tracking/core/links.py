@@ -117,9 +117,18 @@ def handle_base(ref: SharerRef) -> str:
 
 
 def handle_candidates(ref: SharerRef, attempts: int = 50) -> list[str]:
-    """Handles to try in order until one is free: alice, alice-2, alice-3, …"""
+    """Handles to try in order until one is free: alice, alice-2, … alice-50, then alice-<hash>.
+
+    The hashed ones derive from the person's platform identity, which no one
+    else has, so fifty namesakes (or fifty handles taken on purpose) never
+    lock a person out.
+    """
     base = handle_base(ref)
-    return [base] + [f"{base}-{n}" for n in range(2, attempts + 1)]
+    identity = f"{ref.platform}\n{ref.external_id}\n"
+    hashed = [
+        f"{base}-{hashlib.sha256((identity + str(n)).encode()).hexdigest()[:10]}" for n in range(attempts)
+    ]
+    return [base] + [f"{base}-{n}" for n in range(2, attempts + 1)] + hashed
 
 
 def short_url(base_url: str, slug: str) -> str:

@@ -138,6 +138,7 @@ class LinkAllowance(Protocol):
     """How many links a key may still make: the shorten use case asks before and pays after."""
 
     per_minute: float
+    burst: int
 
     async def wait(self, key: str, cost: int = 1) -> float:
         """Seconds until `key` may spend `cost` (0.0: now), spending nothing."""
@@ -154,6 +155,7 @@ class LocalAllowance:
     def __init__(self, limiter: RateLimiter) -> None:
         self._limiter = limiter
         self.per_minute = limiter.per_minute
+        self.burst = limiter.burst
 
     async def wait(self, key: str, cost: int = 1) -> float:
         """Seconds until `key` may spend `cost`."""

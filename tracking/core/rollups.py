@@ -17,11 +17,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from tracking.core.attribution import fetcher_of
 from tracking.core.visits import Visit
 
 #: Breakdowns kept per day beside the plain counters (not per hour: nobody asks "by browser by hour").
-DIMENSIONS = ("country", "device", "browser")
+#: "fetcher" is the kind of fetcher (person, email-scanner, link-preview, search-crawler…), derived
+#: from the verdict; it is counted from rules version FETCHER_SINCE on (`lantern reclassify` backfills).
+DIMENSIONS = ("country", "device", "browser", "fetcher")
+FETCHER_SINCE = 2
 UNKNOWN = ""
+
+
+def dimension_value(visit: Visit, dimension: str) -> str:
+    """The value a visit counts under for one dimension ("" when unknown)."""
+    if dimension == "fetcher":
+        return fetcher_of(visit).value
+    value = getattr(visit, dimension)
+    return str(value) if value else UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +101,8 @@ class RollupDelta:
         """No changes."""
         return cls(Counter(), Counter(), Counter(), Counter(), Counter())
 
-    def add(self, visit: Visit, tz: ZoneInfo, sign: int = 1) -> None:
-        """Count (or, with sign -1, uncount) one visit."""
+    def add(self, visit: Visit, tz: ZoneInfo, sign: int = 1, *, with_fetcher: bool = True) -> None:
+        """Count (or, with sign -1, uncount) one visit; `with_fetcher` False: it never had that dimension."""
         kind = visit.kind.value
         hour = visit.at.replace(minute=0, second=0, microsecond=0)
         day = visit.at.astimezone(tz).date()
@@ -99,8 +111,16 @@ class RollupDelta:
         self.totals[TotalKey(day, kind, visit.channel)] += sign
         self.link_days[LinkDayKey(day, visit.link_id, kind)] += sign
         for dimension in DIMENSIONS:
-            value = getattr(visit, dimension) or UNKNOWN
+            if dimension == "fetcher" and not with_fetcher:
+                continue
+            value = dimension_value(visit, dimension)
             self.dims[DimKey(day, visit.link_id, kind, visit.channel, dimension, value)] += sign
+
+    def add_fetcher(self, visit: Visit, tz: ZoneInfo) -> None:
+        """Count only the fetcher dimension of a visit stored before it existed (re-classification)."""
+        day = visit.at.astimezone(tz).date()
+        key = DimKey(day, visit.link_id, visit.kind.value, visit.channel, "fetcher", fetcher_of(visit).value)
+        self.dims[key] += 1
 
     def drop_zeros(self) -> None:
         """Forget keys whose changes cancelled out."""
@@ -116,7 +136,7 @@ def rollup_delta(visits: Iterable[Visit], tz: ZoneInfo) -> RollupDelta:
     they are counted by what distinguishes them first and expanded into the
     seven counters once per distinct kind of visit, not once per visit.
     """
-    alike: Counter[tuple[datetime, date, int, str, str, str, str, str]] = Counter(
+    alike: Counter[tuple[datetime, date, int, str, str, str, str, str, str]] = Counter(
         (
             visit.at.replace(minute=0, second=0, microsecond=0),
             visit.at.astimezone(tz).date(),  # per visit: zones with half-hour offsets split UTC hours
@@ -126,15 +146,21 @@ def rollup_delta(visits: Iterable[Visit], tz: ZoneInfo) -> RollupDelta:
             visit.country or UNKNOWN,
             visit.device or UNKNOWN,
             visit.browser or UNKNOWN,
+            fetcher_of(visit).value,
         )
         for visit in visits
     )
     delta = RollupDelta.empty()
-    for (hour, day, link_id, kind, channel, country, device, browser), count in alike.items():
+    for (hour, day, link_id, kind, channel, country, device, browser, fetcher), count in alike.items():
         delta.hourly[HourKey(hour, link_id, kind, channel)] += count
         delta.daily[DayKey(day, link_id, kind, channel)] += count
         delta.totals[TotalKey(day, kind, channel)] += count
         delta.link_days[LinkDayKey(day, link_id, kind)] += count
-        for dimension, value in (("country", country), ("device", device), ("browser", browser)):
+        for dimension, value in (
+            ("country", country),
+            ("device", device),
+            ("browser", browser),
+            ("fetcher", fetcher),
+        ):
             delta.dims[DimKey(day, link_id, kind, channel, dimension, value)] += count
     return delta

@@ -34,6 +34,11 @@ from tracking.core.slugs import check_custom_slug, looks_like_slug, random_slug
 from tracking.core.tagging import normalise_campaign, tag_url, tags_for
 from tracking.core.urls import MAX_URL_LENGTH, HostPolicy, validate_target
 
+#: Most clicks a link may be limited to (the column is a 32-bit integer on PostgreSQL).
+MAX_CLICKS = 1_000_000_000
+#: Expiries from this year on are refused: far enough for "never", far from datetime's year 9999.
+LAST_EXPIRY_YEAR = 9000
+
 #: Random slugs collide about once in 10^12 draws at a million links; a few
 #: retries make a failure practically impossible without an unbounded loop.
 RANDOM_SLUG_ATTEMPTS = 8
@@ -170,7 +175,7 @@ class Shortener:
 
     async def shorten(self, request: ShortenRequest) -> ShortenResult:
         """Return the link for this request, reusing an identical live one."""
-        return await self._shorten(validate_target(request.url, self._policy), request)
+        return await self._shorten(validate_target(request.url, self._policy), request, check_rate=True)
 
     async def shorten_registered_page(self, page_url: str, request: ShortenRequest) -> ShortenResult:
         """A link to a page of a site the operator registered (`lantern site add`).
@@ -178,16 +183,17 @@ class Shortener:
         The origin was chosen by the operator, so it is trusted as it is —
         even an intranet or local address; the caller has checked the path.
         """
-        return await self._shorten(page_url, request)
+        return await self._shorten(page_url, request, check_rate=True)
 
-    async def _shorten(self, target: str, request: ShortenRequest) -> ShortenResult:
+    async def _shorten(self, target: str, request: ShortenRequest, *, check_rate: bool) -> ShortenResult:
         now = self._clock()
         channel = resolve_channel(request.channel).name if request.channel else None
         campaign = normalise_campaign(request.campaign)
         custom = check_custom_slug(request.slug) if request.slug else None
         pinned = custom or self._reserved(request)
         self._check_limits(request, now)
-        await self._check_rate(request)
+        if check_rate:
+            await self._check_rate(request)
         sharer = await self._repo.get_or_create_sharer(request.sharer) if request.sharer else None
         tagged = tag_url(
             target,
@@ -235,10 +241,12 @@ class Shortener:
                 names.append(resolved)
         if request.slug and len(names) > 1:
             raise InvalidInput("a custom slug can only name one link; ask for one channel at a time")
-        await self._check_rate(request, cost=max(len(names), 1))  # all the links or none, not the first few
+        # All the links or none: the whole request must fit the allowance up front.
+        await self._check_rate(request, cost=max(len(names), 1))
         results = []
         for name in names or [request.channel or ""]:
-            results.append(await self.shorten(replace(request, channel=name or None)))
+            one = replace(request, channel=name or None)
+            results.append(await self._shorten(validate_target(one.url, self._policy), one, check_rate=False))
         return results
 
     async def set_disabled(self, slug: str, *, disabled: bool) -> Link:
@@ -264,11 +272,21 @@ class Shortener:
             raise InvalidInput("the expiry time is in the past; give a future date")
         if request.max_clicks is not None and request.max_clicks < 1:
             raise InvalidInput("max clicks must be at least 1")
+        if request.max_clicks is not None and request.max_clicks > MAX_CLICKS:
+            raise InvalidInput(f"max clicks can be at most {MAX_CLICKS:,}")
+        if request.expires_at is not None and request.expires_at.year >= LAST_EXPIRY_YEAR:
+            raise InvalidInput(f"the expiry is too far ahead; give a date before {LAST_EXPIRY_YEAR}-01-01")
 
     async def _check_rate(self, request: ShortenRequest, cost: int = 1) -> None:
         key = rate_key(request)
         if key is None or self._limiter is None:
             return
+        if cost > self._limiter.burst:
+            raise RateLimited(
+                f"that is {cost} links at once, more than the {self._limiter.burst} anyone may make at "
+                f"once; ask for at most {self._limiter.burst} channels at a time",
+                retry_after=retry_after_seconds(await self._limiter.wait(key, self._limiter.burst)),
+            )
         wait = await self._limiter.wait(key, cost)
         if wait:
             seconds = retry_after_seconds(wait)

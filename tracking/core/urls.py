@@ -117,12 +117,15 @@ def _check_unicode_host(host: str, policy: HostPolicy) -> None:
                 "in one name, a common look-alike trick; type the address with a single alphabet",
             )
     skeleton = canonical_host(host.translate(_HOMOGLYPHS))
-    protected = policy.own_hosts | policy.denied_domains
-    if skeleton != canonical_host(host) and skeleton in protected:
-        raise _refuse(
-            "lookalike_host",
-            f"the host {host!r} imitates {skeleton!r} with look-alike letters",
-        )
+    if skeleton == canonical_host(host):
+        return
+    # A sub-domain of a look-alike (login.раураӏ.com) imitates the protected host just the same.
+    for protected in policy.own_hosts | policy.denied_domains:
+        if skeleton == protected or skeleton.endswith("." + protected):
+            raise _refuse(
+                "lookalike_host",
+                f"the host {host!r} imitates {protected!r} with look-alike letters",
+            )
 
 
 def _to_ascii_host(host: str, policy: HostPolicy) -> str:

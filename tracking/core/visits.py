@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Protocol
@@ -22,6 +22,7 @@ from tracking.core.attribution import (
     VisitSignals,
     describe_device,
 )
+from tracking.core.attribution.scanner_evidence import HeaderFacts, ScannerEvidence
 from tracking.core.links import Link
 
 MAX_USER_AGENT = 512
@@ -52,6 +53,15 @@ class VisitRequest:
     forwarded_for: str = ""
     do_not_track: bool = False
     country: str = ""
+    # Presence of the headers every modern browser sends (scanner evidence); True when unknown.
+    accept_language: bool = True
+    client_hints: bool = True
+    fetch_metadata: bool = True
+    secure: bool = False
+
+    def header_facts(self) -> HeaderFacts:
+        """The browser-header facts scanner evidence reads."""
+        return HeaderFacts(self.accept_language, self.client_hints, self.fetch_metadata, self.secure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +113,20 @@ def _is_trusted(ip: str, trusted: Sequence[Network]) -> bool:
     return any(address in network for network in trusted)
 
 
+def _without_port(hop: str) -> str:
+    """`203.0.113.5:4711` → `203.0.113.5`, `[2001:db8::1]:443` → `2001:db8::1` (some proxies add ports)."""
+    if hop.startswith("["):
+        return hop[1:].partition("]")[0]
+    if hop.count(":") == 1:
+        return hop.partition(":")[0]
+    return hop
+
+
 def client_ip(peer_ip: str, forwarded_for: str, trusted: Sequence[Network]) -> str:
     """The visitor's address: walk X-Forwarded-For from the right past trusted proxies only."""
     if not trusted or not forwarded_for or not _is_trusted(peer_ip, trusted):
         return peer_ip
-    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    hops = [_without_port(hop.strip()) for hop in forwarded_for.split(",") if hop.strip()]
     for hop in reversed(hops):
         if not _is_trusted(hop, trusted):
             return hop
@@ -165,11 +184,32 @@ class VisitBuilder:
         privacy: PrivacyPolicy,
         trusted_proxies: Sequence[Network] = (),
         devices: DescribeDevice = describe_device,
+        scanner_evidence: ScannerEvidence | None = None,
     ) -> None:
         self._classifier = classifier
         self._privacy = privacy
         self._trusted = tuple(trusted_proxies)
         self._describe_device = devices
+        self._scanner = scanner_evidence
+
+    def _scanner_signals(self, request: VisitRequest, link: Link, ip: str, at: datetime) -> frozenset[str]:
+        if self._scanner is None:
+            return frozenset()
+        return self._scanner.signals(
+            user_agent=request.user_agent,
+            headers=request.header_facts(),
+            ip=ip,
+            network=truncate_ip(ip),
+            link_id=link.id,
+            method=request.method.upper(),
+            now=at.timestamp(),
+            link_age=(at - link.created_at).total_seconds(),
+        )
+
+    def observe_preflight(self, request: VisitRequest, link: Link, *, at: datetime) -> None:
+        """Remember an OPTIONS request (no visit is stored) so the GET after it can be read."""
+        ip = client_ip(request.peer_ip, request.forwarded_for, self._trusted)
+        self._scanner_signals(replace(request, method="OPTIONS"), link, ip, at)
 
     def warm_up(self) -> None:
         """Compile the rule and parser regexes now, not on the first visitor's request."""
@@ -187,6 +227,7 @@ class VisitBuilder:
         recent_preview_channels: frozenset[str] = frozenset(),
     ) -> Visit:
         """Classify and strip a request down to what may be stored."""
+        ip = client_ip(request.peer_ip, request.forwarded_for, self._trusted)
         attribution = self._classifier.classify(
             VisitSignals(
                 method=request.method,
@@ -194,11 +235,11 @@ class VisitBuilder:
                 referrer=request.referrer,
                 link_channel=link.channel,
                 recent_preview_channels=recent_preview_channels,
+                scanner_signals=self._scanner_signals(request, link, ip, at),
             )
         )
         device = self._describe_device(request.user_agent)
         private = request.do_not_track
-        ip = client_ip(request.peer_ip, request.forwarded_for, self._trusted)
         keep_ip = self._privacy.store_ip and not private
         keep_ua = self._privacy.store_user_agent and not private
         keep_referrer = self._privacy.store_referrer and not private

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from tracking.core.attribution import Classifier, VisitKind, VisitSignals
-from tracking.core.rollups import RollupDelta
+from tracking.core.attribution import Classifier, Evidence, VisitKind, VisitSignals, fetcher_of
+from tracking.core.attribution.scanner_evidence import parse_signals_name
+from tracking.core.rollups import FETCHER_SINCE, RollupDelta
 from tracking.core.visits import Visit
 from tracking.storage.tables import LinkRow, VisitRow
 from tracking.storage.visit_sql import VISIT_COLUMNS
@@ -139,6 +140,10 @@ class Reclassifier:
                         referrer=old.referrer or "",
                         link_channel=link_channel,
                         recent_preview_channels=recent,
+                        # headers and networks are not stored: a scanner verdict keeps the signals it listed
+                        scanner_signals=parse_signals_name(old.rule)
+                        if old.evidence == Evidence.SCANNER_SIGNALS
+                        else frozenset(),
                     )
                 )
                 new = replace(
@@ -162,9 +167,12 @@ class Reclassifier:
                             rules_version=new.rules_version,
                         )
                     )
-                    if (new.kind, new.channel) != (old.kind, old.channel):
-                        delta.add(old, self._tz, sign=-1)
+                    if (new.kind, new.channel, fetcher_of(new)) != (old.kind, old.channel, fetcher_of(old)):
+                        # visits stored before the fetcher dimension existed were never counted in it
+                        delta.add(old, self._tz, sign=-1, with_fetcher=old.rules_version >= FETCHER_SINCE)
                         delta.add(new, self._tz)
+                    elif old.rules_version < FETCHER_SINCE:
+                        delta.add_fetcher(new, self._tz)
                 old = new
             if old.kind is VisitKind.PREVIEW:
                 previews[old.channel] = old.at

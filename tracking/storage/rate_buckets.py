@@ -37,6 +37,7 @@ class SqlRateBuckets:
         self._interval = 60.0 / per_minute
         self._capacity = burst * self._interval
         self._burst = burst
+        self.burst = burst
         self._clock = clock
 
     def _insert(self) -> Any:

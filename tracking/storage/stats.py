@@ -41,7 +41,7 @@ _LINK_GROUPS = {
     "sharer": _SHARERS.c.handle,
     "workspace": _SHARERS.c.workspace,
 }
-DIMENSION_GROUPS = ("country", "device", "browser")
+DIMENSION_GROUPS = ("country", "device", "browser", "fetcher")
 
 
 def _link_level(query: Query) -> bool:

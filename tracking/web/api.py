@@ -13,10 +13,11 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from tracking.asking import QuestionDesk
 from tracking.core.errors import InvalidInput, LanternError
 from tracking.core.links import SharerRef
 from tracking.core.ports import Clock, StatsAnswers
-from tracking.core.questions.parser import parse_question
+from tracking.core.questions.model import Answer
 from tracking.core.questions.render import answer_to_json
 from tracking.core.shortening import Shortener, ShortenRequest
 from tracking.web.errors import error_response, json_error
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 
 Verify = Callable[[str], Awaitable[str | None]]
 KEY_NAME = web.RequestKey("api_key_name", str)
+#: Longer than any key Lantern makes; a longer "key" is refused without a database look-up.
+MAX_KEY_LENGTH = 128
+#: Moments a question may be asked as of: wide enough for any real use, far from datetime's edges.
+AS_OF_RANGE = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC))
 _LINK_FIELDS = {"url", "channel", "channels", "campaign", "slug", "sharer", "expires_at", "max_clicks"}
 
 
@@ -36,6 +41,7 @@ class ApiContext:
 
     shortener: Shortener
     stats: StatsAnswers
+    questions: QuestionDesk
     verify_key: Verify
     clock: Clock
 
@@ -70,7 +76,10 @@ def require_api_key(handler: Handler) -> Handler:
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
 
         verify = request.app[API].verify_key
-        name = await verify(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
+        key = key.strip()
+        # Keys are ASCII; undecodable header bytes arrive as surrogates and match no key.
+        readable = scheme.lower() == "bearer" and key.isascii() and 0 < len(key) <= MAX_KEY_LENGTH
+        name = await verify(key) if readable else None
         if name is None:
             response = json_error(
                 401,
@@ -111,6 +120,7 @@ def _shorten_request(body: dict[str, Any], key_name: str) -> tuple[ShortenReques
     max_clicks = body.get("max_clicks")
     if max_clicks is not None and (not isinstance(max_clicks, int) or isinstance(max_clicks, bool)):
         raise InvalidInput("'max_clicks' must be a whole number")
+
     expires = _optional_str(body, "expires_at")
     expires_at = None
     if expires:
@@ -119,6 +129,7 @@ def _shorten_request(body: dict[str, Any], key_name: str) -> tuple[ShortenReques
         except ValueError:
             raise InvalidInput("'expires_at' must be an ISO-8601 date or time") from None
         expires_at = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
+
     sharer = _optional_str(body, "sharer")
     request = ShortenRequest(
         url=url.strip(),
@@ -145,6 +156,8 @@ async def create_links(request: web.Request) -> web.Response:
         return json_error(413, "too_large", "the body is larger than 64 KiB")
     except (ValueError, UnicodeDecodeError):
         return json_error(400, "invalid_json", "the body is not valid JSON")
+    except RecursionError:
+        return json_error(400, "invalid_json", "the JSON is nested too deeply")
     if not isinstance(body, dict):
         return json_error(400, "invalid_json", 'the body must be a JSON object like {"url": "https://…"}')
     shortener = request.app[API].shortener
@@ -174,10 +187,13 @@ async def stats(request: web.Request) -> web.Response:
         except ValueError:
             return json_error(400, "invalid_input", "'as_of' must be an ISO-8601 date or time")
         now = now if now.tzinfo else now.replace(tzinfo=UTC)
-    service = request.app[API].stats
+        if not AS_OF_RANGE[0] <= now <= AS_OF_RANGE[1]:
+            return json_error(
+                400, "invalid_input", "'as_of' must lie between 1970-01-01 and 9000-01-01 (UTC)"
+            )
+    desk = request.app[API].questions
     try:
-        interpretation = parse_question(question, now=now, tz=service.tz)
-        answer = await service.answer(interpretation, now=now)
+        answer = await desk.ask(question, asker=f"api:{request[KEY_NAME]}", now=now)
     except LanternError as error:
         return error_response(error)
     if _wants_png(request):
@@ -188,10 +204,13 @@ async def stats(request: web.Request) -> web.Response:
                 "this answer has no breakdown or series to chart; ask e.g. "
                 "'clicks by day this week', or ask for JSON",
             )
-        from tracking.charts import render_chart
+        return web.Response(body=await desk.chart(answer), content_type="image/png")
+    body = await desk.run(_json_bytes, answer)
+    return web.Response(body=body, content_type="application/json")
 
-        return web.Response(body=render_chart(answer), content_type="image/png")
-    return web.json_response(answer_to_json(answer))
+
+def _json_bytes(answer: Answer) -> bytes:
+    return json.dumps(answer_to_json(answer)).encode()
 
 
 def _wants_png(request: web.Request) -> bool:

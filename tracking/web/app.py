@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 from aiohttp import web
@@ -20,6 +21,7 @@ TRACKER = web.AppKey("tracker", Tracker)
 HEALTH = web.AppKey("health", HealthProbe)
 COUNTRY_HEADER = web.AppKey("country_header", str)
 METRICS = web.AppKey("metrics", Metrics)
+METRICS_TOKEN = web.AppKey("metrics_token", str)  # "" = /metrics is open
 
 NO_STORE = "private, no-store"
 _TITLES = {
@@ -30,17 +32,29 @@ _TITLES = {
 }
 
 
+def _header(request: web.Request, name: str) -> str:
+    """A header as text: aiohttp keeps bytes that are not UTF-8 as surrogates; they become U+FFFD."""
+    value = request.headers.get(name, "")
+    if value.isascii():
+        return value
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def visit_request(request: web.Request, country_header: str) -> VisitRequest:
     """The attribution-relevant parts of an aiohttp request."""
     headers = request.headers
     return VisitRequest(
         method=request.method,
-        user_agent=headers.get("User-Agent", ""),
-        referrer=headers.get("Referer", ""),
+        user_agent=_header(request, "User-Agent"),
+        referrer=_header(request, "Referer"),
         peer_ip=request.remote or "",
-        forwarded_for=headers.get("X-Forwarded-For", ""),
+        forwarded_for=_header(request, "X-Forwarded-For"),
         do_not_track=headers.get("DNT") == "1" or headers.get("Sec-GPC") == "1",
-        country=headers.get(country_header, "") if country_header else "",
+        country=_header(request, country_header) if country_header else "",
+        accept_language="Accept-Language" in headers,
+        client_hints="Sec-CH-UA" in headers,
+        fetch_metadata="Sec-Fetch-Mode" in headers,
+        secure=request.secure or headers.get("X-Forwarded-Proto", "").lower() == "https",
     )
 
 
@@ -77,8 +91,27 @@ async def redirect(request: web.Request) -> web.Response:
     return _response(outcome, request.method)
 
 
+async def preflight(request: web.Request) -> web.Response:
+    """OPTIONS /{slug}: answered without a visit; scanners that ask first are remembered."""
+    known = await request.app[TRACKER].preflight(
+        request.match_info["slug"], visit_request(request, request.app[COUNTRY_HEADER])
+    )
+    headers = {"Allow": "GET, HEAD, OPTIONS", "Cache-Control": NO_STORE}
+    return web.Response(status=204 if known else 404, headers=headers)
+
+
 async def metrics_text(request: web.Request) -> web.Response:
-    """GET /metrics: Prometheus text format, for this process."""
+    """GET /metrics: Prometheus text format, for this process (behind a bearer token when one is set)."""
+    token = request.app[METRICS_TOKEN]
+    if token:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        given_bytes = given.strip().encode("utf-8", "surrogateescape")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given_bytes, token.encode()):
+            return web.json_response(
+                {"error": "unauthorized", "message": "GET /metrics needs Authorization: Bearer <token>"},
+                status=401,
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )
     return web.Response(
         body=request.app[METRICS].render(), content_type="text/plain", headers={"Cache-Control": "no-store"}
     )
@@ -106,3 +139,4 @@ def add_tracker_routes(app: web.Application) -> None:
     app.router.add_get("/metrics", metrics_text)
     app.router.add_get("/", home)
     app.router.add_get("/{slug}", redirect)
+    app.router.add_route("OPTIONS", "/{slug}", preflight)

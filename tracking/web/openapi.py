@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracking.core.channels import CHANNELS
+from tracking.core.questions.model import GroupBy, Metric
 
 _ERROR = {
     "type": "object",
@@ -68,7 +69,7 @@ _ANSWER = {
             "type": "object",
             "required": ["metric", "channels", "start", "end", "group_by"],
             "properties": {
-                "metric": {"enum": ["clicks", "previews", "visits", "unique visitors", "links"]},
+                "metric": {"enum": [m.value for m in Metric]},
                 "channels": {"type": ["array", "null"], "items": {"type": "string"}},
                 "channel_filter": {"type": ["string", "null"]},
                 "campaign": {"type": ["string", "null"]},
@@ -78,7 +79,10 @@ _ANSWER = {
                 "start": {"type": "string", "format": "date-time"},
                 "end": {"type": "string", "format": "date-time", "description": "Exclusive."},
                 "period": {"type": "string"},
-                "group_by": {"type": ["string", "null"]},
+                "group_by": {
+                    "enum": [*(g.value for g in GroupBy), None],
+                    "description": "fetcher: person, email-scanner, link-preview, search-crawler, …",
+                },
                 "top": {"type": ["integer", "null"]},
             },
         },

@@ -17,11 +17,13 @@ from tracking.core.attribution.classifier import (
     split_referrer,
 )
 from tracking.core.attribution.device import DeviceInfo, describe_device
+from tracking.core.attribution.fetchers import Fetcher
 from tracking.core.attribution.rules import (
     RULES,
     RULES_VERSION,
     HostPattern,
     Rule,
+    fetcher_of,
     rules_for,
     validate_rules,
 )
@@ -33,11 +35,13 @@ __all__ = [
     "Classifier",
     "DeviceInfo",
     "Evidence",
+    "Fetcher",
     "HostPattern",
     "Rule",
     "VisitKind",
     "VisitSignals",
     "describe_device",
+    "fetcher_of",
     "match_referrer_host",
     "match_user_agent",
     "rules_for",

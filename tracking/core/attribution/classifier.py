@@ -20,6 +20,7 @@ from tracking.core.attribution.rules import (
     Rule,
     rules_for,
 )
+from tracking.core.attribution.scanner_evidence import ScannerPolicy, signals_name
 from tracking.core.channels import find_channel
 
 #: Longer user agents are cut before matching: every token we look for sits well
@@ -40,6 +41,7 @@ class Evidence(StrEnum):
     """Which signal decided the attribution (strongest first)."""
 
     HEAD_REQUEST = "head-request"
+    SCANNER_SIGNALS = "scanner-signals"  # the rule column lists the signals ("no-lang+cloud-net")
     PREVIEW_FETCHER = "preview-fetcher"
     BOT = "bot"
     IN_APP_BROWSER = "in-app-browser"
@@ -59,6 +61,8 @@ class VisitSignals:
     link_channel: str | None  # the channel the link was tagged for (utm_source), or None
     # distinct channels that previewed this link within the recent-preview window
     recent_preview_channels: frozenset[str] = frozenset()
+    # scanner evidence beyond the user agent (see scanner_evidence.py); names only
+    scanner_signals: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +138,14 @@ def _single_channel(names: Iterable[str]) -> str | None:
 class Classifier:
     """Applies the evidence order of DESIGN.md "How a visit is attributed"."""
 
-    def __init__(self, *, own_hosts: frozenset[str] = frozenset(), cache_size: int = 4096) -> None:
+    def __init__(
+        self,
+        *,
+        own_hosts: frozenset[str] = frozenset(),
+        cache_size: int = 4096,
+        scanner_policy: ScannerPolicy | None = None,
+    ) -> None:
+        self._scanner_policy = scanner_policy
         self._own_hosts = frozenset(h.strip().lower().rstrip(".") for h in own_hosts)
         self._match_ua: Callable[[str], Rule | None] = lru_cache(maxsize=cache_size)(match_user_agent)
         self._match_host: Callable[[str, str], Rule | None] = lru_cache(maxsize=cache_size)(
@@ -149,6 +160,16 @@ class Classifier:
         by_agent = self._match_ua(signals.user_agent[:MAX_USER_AGENT])
         if by_agent is not None:
             return self._from_user_agent(by_agent, tagged)
+        if signals.scanner_signals and self._scanner_policy is not None:
+            decisive = self._scanner_policy.decisive(signals.scanner_signals)
+            if decisive is not None:
+                return Attribution(
+                    VisitKind.BOT,
+                    tagged or DIRECT,
+                    Evidence.SCANNER_SIGNALS,
+                    signals_name(decisive),
+                    RULES_VERSION,
+                )
         by_referrer = self._referrer_rule(signals.referrer)
         if by_referrer is not None:
             return self._verdict(VisitKind.CLICK, by_referrer.channel, Evidence.REFERRER, by_referrer)
@@ -161,8 +182,10 @@ class Classifier:
 
     def _from_user_agent(self, rule: Rule, tagged: str | None) -> Attribution:
         kind, evidence = _EVIDENCE_BY_KIND[rule.kind]
-        # Bots name no app; keep the link's own channel so bot counts stay per channel.
-        channel = (tagged or DIRECT) if kind is VisitKind.BOT else rule.channel
+        # Most bots name no app: keep the link's own channel so bot counts stay per channel.
+        # An email scanner proves the link travelled by email, so it names email when the
+        # link carries no channel of its own.
+        channel = (tagged or rule.channel or DIRECT) if kind is VisitKind.BOT else rule.channel
         return self._verdict(kind, channel, evidence, rule)
 
     def _referrer_rule(self, referrer: str) -> Rule | None:

@@ -22,6 +22,7 @@ class Metric(StrEnum):
     VISITS = "visits"  # every request, bots included
     UNIQUE_VISITORS = "unique visitors"
     LINKS = "links"  # links created
+    BOTS = "bots"  # machine fetches: email scanners, crawlers, scripts (see "by fetcher")
 
 
 class GroupBy(StrEnum):
@@ -39,6 +40,7 @@ class GroupBy(StrEnum):
     COUNTRY = "country"
     DEVICE = "device"
     BROWSER = "browser"
+    FETCHER = "fetcher"  # kind of fetcher: person, email-scanner, link-preview, search-crawler…
 
     @property
     def is_time(self) -> bool:

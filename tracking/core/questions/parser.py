@@ -53,6 +53,7 @@ _METRIC_NOUNS: dict[str, Metric] = {
     "uniques": Metric.UNIQUE_VISITORS, "people": Metric.UNIQUE_VISITORS,
     "users": Metric.UNIQUE_VISITORS,
     "links": Metric.LINKS,
+    "bots": Metric.BOTS, "scanners": Metric.BOTS,
 }  # fmt: skip
 #: Verbs name a metric only weakly: "how many people clicked" counts people.
 _METRIC_VERBS: dict[str, Metric] = {
@@ -85,6 +86,7 @@ _DIMENSIONS: dict[str, GroupBy] = {
     "country": GroupBy.COUNTRY, "countries": GroupBy.COUNTRY,
     "device": GroupBy.DEVICE, "devices": GroupBy.DEVICE,
     "browser": GroupBy.BROWSER, "browsers": GroupBy.BROWSER,
+    "fetcher": GroupBy.FETCHER, "fetchers": GroupBy.FETCHER,
 }  # fmt: skip
 _ADVERBS: dict[str, GroupBy] = {
     "hourly": GroupBy.HOUR,
@@ -100,7 +102,8 @@ _KEYWORDS = frozenset(
     {"top", "campaign", "link", "domain", "site", "host", "sharer", "by", "per", "unique", "distinct"}
 )
 
-_WORD = re.compile(r"\"([^\"]*)\"|“([^”]*)”|(\S+)")
+#: A curly quote's name stops at the next opening “ too, so a run of unbalanced “ is read in linear time.
+_WORD = re.compile(r"\"([^\"]*)\"|“([^”“]*)”|(\S+)")
 _LEADING = "([{'\"¿¡“‘«"
 _TRAILING = "?!.,;:)]}'\"…”’»"
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s$")

@@ -27,6 +27,7 @@ _NOUNS: dict[Metric, tuple[str, str]] = {
     Metric.VISITS: ("visit", "visits"),
     Metric.UNIQUE_VISITORS: ("unique visitor", "unique visitors"),
     Metric.LINKS: ("link created", "links created"),
+    Metric.BOTS: ("bot visit", "bot visits"),
 }
 
 _GROUP_PLURALS: dict[GroupBy, str] = {
@@ -42,6 +43,7 @@ _GROUP_PLURALS: dict[GroupBy, str] = {
     GroupBy.COUNTRY: "countries",
     GroupBy.DEVICE: "devices",
     GroupBy.BROWSER: "browsers",
+    GroupBy.FETCHER: "fetchers",
 }
 
 #: Characters that reorder text (Trojan-source style) and would garble a table or a headline.
