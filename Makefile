@@ -23,8 +23,8 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	@$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-## run: create .venv, install Lantern and serve it on a local SQLite file
-run: $(STAMP)
+## run: create .venv, install Lantern, build the dashboard's chart asset and serve on a local SQLite file
+run: $(STAMP) assets
 	@echo "lantern: starting the server on ./lantern.db (Ctrl-C stops it); in another terminal, 'source $(VENV)/bin/activate' and then e.g. 'lantern shorten https://example.com'"
 	@$(BIN)/lantern serve
 
@@ -34,8 +34,25 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The dashboard's chart library (uPlot, from npm) is copied into the static folder at install time:
+# never committed, never loaded from a CDN. Without it the pages still draw server-side SVG charts.
+VENDOR := tracking/web/dashboard/static/vendor
+UPLOT := node_modules/uplot/dist
+
+## assets: copy the dashboard's chart library from node_modules into its static folder
+.PHONY: assets
+assets: $(VENDOR)/uPlot.iife.min.js $(VENDOR)/uPlot.min.css
+
+$(VENDOR)/%: $(NODE_STAMP)
+	mkdir -p $(VENDOR)
+	cp $(UPLOT)/$* $@
+
+# Debian's Chromium drives the dashboard's browser tests (Playwright's own download is not used).
+/usr/bin/chromium:
+	apt-get install -y -qq chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
 ## test: install what the tests need (Python and the npm emulators), then ruff, mypy and pytest
-test: $(TEST_STAMP) $(NODE_STAMP) lint typecheck pytest
+test: $(TEST_STAMP) $(NODE_STAMP) assets /usr/bin/chromium lint typecheck pytest
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
@@ -44,7 +61,7 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
-pytest: $(TEST_STAMP) $(NODE_STAMP)
+pytest: $(TEST_STAMP) $(NODE_STAMP) assets /usr/bin/chromium
 	$(BIN)/pytest
 
 BENCH_STAMP := $(VENV)/.installed-bench

@@ -14,6 +14,7 @@ from typing import Any
 from bench import (
     access_log_bench,
     cli_startup,
+    dashboard_assets,
     memory_bench,
     profile_hot_path,
     redirect_bench,
@@ -97,6 +98,42 @@ def _stats_table(rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def dashboard_section(rows: list[dict[str, Any]], assets: dict[str, Any]) -> list[str]:
+    """Dashboard page server time (from the stats run) and the weight of what it ships."""
+    pages = list(rows[0]["pages_ms"])
+    out = [
+        "## Dashboard",
+        "",
+        "Whole pages of a shared read-only dashboard (`/dashboard/s/{token}`) on the same synthetic "
+        "databases, through the real app on a local port: request in, full HTML out (headline, series, "
+        "grouped channels and the eight panels, read from the roll-ups through the stats service; unique "
+        "visitors, as everywhere, from the raw visits of the period). Median of 9 requests after 2, in ms.",
+        "",
+        "| backend | visits | " + " | ".join(pages) + " |",
+        "|---|---|" + "---|" * len(pages),
+    ]
+    for r in rows:
+        out.append(
+            f"| {r['backend']} | {r['visits']:,} | "
+            + " | ".join(f"{r['pages_ms'][p]:.0f}" for p in pages)
+            + " |"
+        )
+    out += [
+        "",
+        "Goal: under 100 ms at ten million visits.",
+        "",
+        "What a browser downloads (scripts and stylesheets; uPlot is copied from npm by `make`):",
+        "",
+        "| file | bytes | gzip -9 |",
+        "|---|---|---|",
+        *[f"| `{name}` | {f['bytes']:,} | {f['gzip_bytes']:,} |" for name, f in assets["files"].items()],
+        f"| **all** | {assets['bytes']:,} | **{assets['gzip_bytes']:,}** |",
+        "",
+        f"Goal: under {dashboard_assets.BUDGET_GZIP_KB} KB gzipped.",
+    ]
+    return out
+
+
 def write(
     redirect: list[dict[str, Any]],
     stats: list[dict[str, Any]],
@@ -164,6 +201,8 @@ def write(
         "answers after 3 warm-ups, through the real engine (`StatsService.answer`), in milliseconds.",
         "",
         *_stats_table(stats),
+        "",
+        *dashboard_section(stats, dashboard_assets.measure()),
         "",
         "## Memory",
         "",

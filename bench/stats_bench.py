@@ -36,6 +36,15 @@ QUESTIONS = (
 TZ = ZoneInfo("Europe/Berlin")
 AS_OF = datetime(2026, 11, 26, 15, 0, tzinfo=TZ)
 RUNS = 15
+#: Dashboard views timed end to end (HTTP request in, full page out) on a shared read-only URL.
+PAGES = {
+    "page, last 7 days": "",
+    "page, 30 days": "?period=30d",
+    "page, “clicks from messaging this week”": "?q=clicks+from+messaging+this+week",
+    "unique visitors after the page, 7 days": "/visitors.json",
+    "unique visitors after the page, 30 days": "/visitors.json?period=30d",
+}
+PAGE_RUNS = 9
 
 
 def _generate(url: str, visits: int) -> float:
@@ -74,6 +83,48 @@ async def measure(url: str) -> dict[str, float]:
         await engine.dispose()
 
 
+async def measure_pages(url: str) -> dict[str, float]:
+    """Median server time of whole dashboard pages, through the real app on a local port."""
+    from aiohttp import ClientSession
+    from aiohttp.test_utils import TestServer
+
+    from lantern.composition import build_app
+    from tracking.storage.accounts import SqlAccounts
+
+    with tempfile.TemporaryDirectory(prefix="lantern-bench-pages-") as scratch:
+        settings = Settings(
+            database_url=url,
+            timezone=TZ.key,
+            session_secret="bench",  # noqa: S106  (a throw-away benchmark server)
+            spool_dir=str(Path(scratch) / "spool"),
+        )
+        server = TestServer(build_app(settings, clock=lambda: AS_OF))
+        await server.start_server()
+        try:
+            engine = create_engine(url)
+            share = await SqlAccounts(engine, clock=lambda: AS_OF).create_share(
+                name=f"bench-{time.time_ns()}"
+            )
+            await engine.dispose()
+            medians: dict[str, float] = {}
+            async with ClientSession() as client:
+                for name, query in PAGES.items():
+                    timings = []
+                    for attempt in range(PAGE_RUNS + 2):
+                        began = time.perf_counter()
+                        async with client.get(
+                            server.make_url(f"/dashboard/s/{share.token}{query}")
+                        ) as answer:
+                            assert answer.status == 200, answer.status
+                            await answer.read()
+                        if attempt >= 2:
+                            timings.append((time.perf_counter() - began) * 1000)
+                    medians[name] = statistics.median(timings)
+            return medians
+        finally:
+            await server.close()
+
+
 def run(sizes: list[int], backends: list[str]) -> list[dict[str, object]]:
     """Generate every dataset (two at a time), then time the questions one database at a time."""
     results: list[dict[str, object]] = []
@@ -94,6 +145,7 @@ def run(sizes: list[int], backends: list[str]) -> list[dict[str, object]]:
                 seconds = list(pool.map(_generate, [p[2] for p in plans], [p[1] for p in plans]))
             for (backend, visits, url, _name), generated in zip(plans, seconds, strict=True):
                 medians = asyncio.run(measure(url))
+                pages = asyncio.run(measure_pages(url))
                 result: dict[str, object] = {
                     "backend": backend,
                     "visits": visits,
@@ -101,6 +153,7 @@ def run(sizes: list[int], backends: list[str]) -> list[dict[str, object]]:
                     "generate_s": round(generated, 1),
                     "medians_ms": {q: round(v, 2) for q, v in medians.items()},
                     "median_ms": round(statistics.median(medians.values()), 2),
+                    "pages_ms": {p: round(v, 1) for p, v in pages.items()},
                 }
                 print(json.dumps(result), flush=True)
                 results.append(result)

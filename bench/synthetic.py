@@ -194,6 +194,7 @@ async def generate(
             ("country", d["country"], np.array(COUNTRIES)),
             ("device", d["device"], device_of),
             ("browser", d["device"], browser_of),
+            ("evidence", np.zeros_like(d["kind"]), np.array(["link-tag"])),  # as the raw rows say
         ):
             unique, counts = _aggregate([d["link"], day_index, d["kind"], d["channel"], codes])
             rows: dict[tuple[object, ...], int] = {}

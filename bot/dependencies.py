@@ -15,6 +15,7 @@ from bot.state import Deliveries, InstallationRows, OAuthStates
 from tracking.asking import QuestionDesk
 from tracking.core.ports import Clock, LinkLookup, SharerDirectory, ShareRecorder, StatsAnswers
 from tracking.core.shortening import Shortener
+from tracking.subscribing import SubscriptionCommands
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class BotDependencies:
     deliveries: Deliveries  # platform delivery ids claimed once across workers
     slack_installations: InstallationRows  # Slack installs of many workspaces
     oauth_states: OAuthStates  # one-time Slack OAuth states
+    subscriptions: SubscriptionCommands | None = None  # digests and alerts, when the database has them
 
 
 BOT_DEPENDENCIES = web.AppKey("bot_dependencies", BotDependencies)

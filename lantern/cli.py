@@ -576,6 +576,7 @@ def _add_command_modules() -> None:
     """Commands kept in their own modules; each imports what it needs only when it runs."""
     from lantern.cli_api_keys import api_key_list
     from lantern.cli_config import config
+    from lantern.cli_dashboard import share, user
     from lantern.cli_doctor import doctor
     from lantern.cli_forwarding import ga4, webhook
     from lantern.cli_links import links_list, links_show
@@ -589,6 +590,8 @@ def _add_command_modules() -> None:
     main.add_command(webhook)
     main.add_command(ga4)
     main.add_command(site)
+    main.add_command(user)
+    main.add_command(share)
 
 
 if __name__ == "__main__":

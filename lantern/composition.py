@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy import make_url
@@ -51,11 +52,13 @@ from tracking.settings import Settings
 from tracking.spool import VisitSpool
 from tracking.stats import StatsService
 from tracking.storage import migrate
+from tracking.storage.accounts import SqlAccounts
 from tracking.storage.api_keys import SqlApiKeys
 from tracking.storage.deliveries import SqlSeenDeliveries
 from tracking.storage.engine import create_engine
 from tracking.storage.health import SqlHealthProbe
 from tracking.storage.link_events import LinkChangeListener
+from tracking.storage.link_listing import SqlLinkListing
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.pg_writer import PgVisitWriter
@@ -64,10 +67,14 @@ from tracking.storage.sites import SqlSites
 from tracking.storage.slack_installations import SqlOAuthStates, SqlSlackInstallations
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
+from tracking.storage.subscriptions import SqlSubscriptions
 from tracking.storage.visits import SqlVisitStore
+from tracking.subscribing import SubscriptionCommands
 from tracking.tracker import DailySalts, NotFoundThrottle, Tracker
 from tracking.web import api, collect
 from tracking.web import app as tracker_web
+from tracking.web.dashboard.keys import DASHBOARD, DashboardContext
+from tracking.web.dashboard.setup import add_dashboard
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +268,25 @@ class Parts:
             deliveries=SqlSeenDeliveries(self.engine, clock=self.clock),
             slack_installations=SqlSlackInstallations(self.engine, clock=self.clock),
             oauth_states=SqlOAuthStates(self.engine, clock=self.clock),
+            subscriptions=build_subscription_commands(self.settings, self.engine, self.clock),
         )
+
+
+def build_subscription_commands(
+    settings: Settings, engine: AsyncEngine, clock: Clock
+) -> SubscriptionCommands:
+    """Digest and alert commands for the bots; a digest's question is checked when it is set up."""
+    from tracking.core.questions.parser import parse_question
+
+    def check_question(question: str, now: datetime, tz: ZoneInfo) -> None:
+        parse_question(question, now=now, tz=tz)
+
+    return SubscriptionCommands(
+        store=SqlSubscriptions(engine, clock=clock),
+        clock=clock,
+        timezone=settings.timezone,
+        check_question=check_question,
+    )
 
 
 PARTS = web.AppKey("parts", Parts)
@@ -457,6 +482,15 @@ def build_app(
             app[tracker_web.COUNTRY_HEADER] = settings.country_header
             assert built.capture is not None
             app[collect.CAPTURE] = built.capture
+            app[DASHBOARD] = DashboardContext(
+                settings=settings,
+                stats=built.stats,
+                shortener=built.shortener,
+                links=built.links,
+                accounts=SqlAccounts(built.engine, clock=clock),
+                listing=SqlLinkListing(built.engine),
+                clock=clock,
+            )
             app[api.API] = api.ApiContext(
                 shortener=built.shortener,
                 stats=built.stats,
@@ -471,6 +505,7 @@ def build_app(
     api.add_api_routes(app)
     install_bots(app, settings)
     collect.add_collect_routes(app)
+    add_dashboard(app, settings)
     tracker_web.add_tracker_routes(app)
 
     return app

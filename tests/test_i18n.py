@@ -74,12 +74,14 @@ def test_every_language_but_english_has_a_catalog() -> None:
 
 
 def _marked_messages() -> set[str]:
-    """Every message the code marks for translation (``_``, ``gettext``, ``ngettext`` and the templates)."""
+    """Every message the code marks for translation (``_``, ``gettext``, ``ngettext``, ``N_``) and the
+    Jinja2 templates' ``_()`` and ``{% trans %}`` (Babel's jinja2 extractor)."""
     messages: set[str] = set()
     for folder in ("tracking", "bot", "lantern"):
         found = extract_from_dir(
             ROOT / folder,
-            method_map=[("**.py", "python")],
+            method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")],
+            options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
             keywords={"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "N_": None},
         )
         for item in found:
@@ -95,3 +97,9 @@ def _marked_messages() -> set[str]:
 def test_every_marked_message_is_translated(language: str) -> None:
     missing = missing_translations(language, sorted(_marked_messages()))  # type: ignore[arg-type]
     assert not missing, f"untranslated in {language}: {missing[:20]}"
+
+
+def test_template_messages_are_extracted() -> None:
+    messages = _marked_messages()
+    assert "Share events by app" in messages  # a template's _()
+    assert "How each click was attributed" in messages  # a Python N_() beside the templates

@@ -140,6 +140,13 @@ class Settings(BaseSettings):
     collect_site_rate_per_minute: int = Field(
         6000, ge=0, description="Page-tag beacons a minute per site over all visitors; 0 turns the limit off."
     )
+    session_secret: SecretStr | None = Field(
+        None, description="Secret that encrypts dashboard session cookies; unset: a 0600 key file is used."
+    )
+    session_key_file: str = Field(
+        "./lantern-session.key",
+        description="Where the dashboard's cookie key is kept (made 0600 on first start) without a secret.",
+    )
     log_level: str = Field("INFO", description="Python logging level.")
     access_log: bool = Field(
         False,

@@ -23,7 +23,7 @@ from tracking.core.errors import LinkNotFound, NotFound
 from tracking.core.ports import LinkLookup, StatsReader
 from tracking.core.questions.buckets import MAX_ROWS, fit_series
 from tracking.core.questions.model import Answer, GroupBy, Interpretation, Metric, Row
-from tracking.core.stats_query import Query
+from tracking.core.stats_query import DIMENSION_GROUPS, Query
 
 _KINDS: dict[Metric, tuple[str, ...] | None] = {
     Metric.CLICKS: ("click",),
@@ -37,6 +37,7 @@ _GROUP_KEYS = {
     GroupBy.CHANNEL: "channel", GroupBy.CAMPAIGN: "campaign", GroupBy.LINK: "link",
     GroupBy.SHARER: "sharer", GroupBy.WORKSPACE: "workspace", GroupBy.COUNTRY: "country",
     GroupBy.DEVICE: "device", GroupBy.BROWSER: "browser", GroupBy.FETCHER: "fetcher",
+    GroupBy.EVIDENCE: "evidence", GroupBy.PAGE: "page",
 }  # fmt: skip
 UNIQUE_NOTE = (
     "unique visitors are counted per day (the visitor hash's salt changes daily), "
@@ -105,6 +106,12 @@ class StatsService:
             rows = rows[:MAX_ROWS]
         return Answer(interpretation, total, previous_total, rows, notes)
 
+    async def breakdown(self, interpretation: Interpretation, *, now: datetime) -> tuple[Row, ...]:
+        """Only the rows of an answer, without its totals: for a page that shows many at once."""
+        if interpretation.group_by is None:
+            raise ValueError("a breakdown needs a group_by")
+        return await self._rows(interpretation, await self._base_query(interpretation), now)
+
     async def _base_query(self, i: Interpretation) -> Query:
         link_id = None
         if i.link is not None:
@@ -124,11 +131,20 @@ class StatsService:
             link_id=link_id,
             sharer_id=sharer_id,
             domain=i.domain.lower().removeprefix("www.") if i.domain else None,
+            dimension=i.dimension,
+            page=i.page,
         )
 
     def _period(self, query: Query, start: datetime, end: datetime, *, hourly: bool = False) -> Query:
-        if not hourly and _is_midnight(start, self._tz) and _is_midnight(end, self._tz):
+        daily_only = query.group in DIMENSION_GROUPS or query.dimension is not None
+        if (not hourly or daily_only) and _is_midnight(start, self._tz) and _is_midnight(end, self._tz):
             first, after = start.astimezone(self._tz).date(), end.astimezone(self._tz).date()
+            return replace(query, days=(first, after), hours=None)
+        if daily_only:
+            # Countries, devices, browsers and evidence are kept per local day only: the days
+            # that hold the period answer (an hourly table for them would cost more than it tells).
+            first = start.astimezone(self._tz).date()
+            after = (end - timedelta(microseconds=1)).astimezone(self._tz).date() + timedelta(days=1)
             return replace(query, days=(first, after), hours=None)
         return replace(query, days=None, hours=(_floor_hour(start), _ceil_hour(end)))
 
@@ -172,6 +188,8 @@ class StatsService:
             return {k: (c.label if (c := find_channel(k)) else k) for k in keys}
         if group is GroupBy.FETCHER:
             return {k: FETCHER_LABELS.get(k, k) for k in keys}
+        if group is GroupBy.PAGE:
+            return {k: urlsplit(k).path or "/" for k in keys}
         if group is GroupBy.LINK:
             targets = await self._reader.link_labels(keys)
             return {k: f"/{k} → {_short_target(t)}" for k, t in targets.items()}

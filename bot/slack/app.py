@@ -30,6 +30,7 @@ from bot.slack.links import LINK_SHORTCUT, Links
 from bot.slack.linkstats import LinkStats
 from bot.slack.oauth import Installs
 from bot.slack.people import People
+from bot.slack.subscriptions import subscription_middleware
 from bot.slack.unfurl import Unfurls
 from bot.state import Deliveries
 
@@ -190,6 +191,8 @@ def build_bolt_app(
     )
     bolt.middleware(once_per_event(deliveries))
     bolt.middleware(workspace_guard(allowed_teams))
+    if parts.subscriptions is not None:
+        bolt.middleware(subscription_middleware(parts.subscriptions, STATS_COMMAND))
     bolt.error(on_error)
     if installs is not None:
         bolt.enable_token_revocation_listeners()

@@ -27,6 +27,7 @@ from bot.telegram.access import AccessGate
 from bot.telegram.dedupe import OncePerUpdate
 from bot.telegram.handlers import Handlers
 from bot.telegram.ptb import LanternApplication
+from bot.telegram.subscriptions import subscription_handlers
 from tracking.settings import Settings
 
 #: The updates Lantern asks Telegram for (webhook and polling alike).
@@ -84,6 +85,8 @@ def build_application(
         anyone=settings.telegram_allow_anyone,
     )
     add_handlers(application, handlers, gate, OncePerUpdate(parts.deliveries))
+    if parts.subscriptions is not None:
+        application.add_handlers(subscription_handlers(parts.subscriptions))
     return application
 
 

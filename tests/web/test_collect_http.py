@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -127,3 +128,26 @@ async def test_the_script_is_small_and_served_as_javascript(lantern: Running) ->
         body = await response.read()
     assert len(gzip.compress(body, 9)) < 3 * 1024
     assert b"eval(" not in body and b"document.cookie" not in body and b"localStorage" not in body
+
+
+async def test_page_visits_answer_by_page_and_for_one_page(lantern: Running) -> None:
+    from datetime import timedelta
+
+    from tracking.core.questions.model import GroupBy, Interpretation, Metric
+
+    key = await _site_key(lantern)
+    for n, path in enumerate(["/blog/a", "/blog/a", "/blog/b"]):
+        status, _ = await _post(lantern, "/collect", {"site": key, "token": f"Tok3nTok3n{n}", "path": path})
+        assert status == 204
+    plain = await lantern.shorten("https://example.com/not-a-page", channel="sms")
+    async with lantern.client.get(lantern.url(f"/{plain}"), allow_redirects=False):
+        pass
+    now = lantern.parts.clock()
+    day = Interpretation(Metric.CLICKS, now - timedelta(hours=1), now + timedelta(hours=1), "today")
+    stats = lantern.parts.stats
+    by_page = await stats.answer(replace(day, group_by=GroupBy.PAGE), now=now)
+    assert [(row.label, row.value) for row in by_page.rows] == [("/blog/a", 2), ("/blog/b", 1)]
+    one = await stats.answer(replace(day, page="/blog/b"), now=now)
+    assert one.total == 1
+    everything = await stats.answer(day, now=now)
+    assert everything.total == 4

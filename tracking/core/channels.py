@@ -73,6 +73,7 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("duckduckgo", Group.SEARCH, "DuckDuckGo", ("ddg",)),
     Channel("yahoo", Group.SEARCH, "Yahoo Search"),
     Channel("web", Group.WEB, "Other websites", ("website", "referral")),
+    Channel("qr", Group.DIRECT, "QR code", ("qr-code", "qrcode")),  # printed codes: scans are told apart
     Channel("direct", Group.DIRECT, "Direct", ("none", "unknown")),
 )
 

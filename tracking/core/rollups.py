@@ -23,7 +23,8 @@ from tracking.core.visits import Visit
 #: Breakdowns kept per day beside the plain counters (not per hour: nobody asks "by browser by hour").
 #: "fetcher" is the kind of fetcher (person, email-scanner, link-preview, search-crawler…), derived
 #: from the verdict; it is counted from rules version FETCHER_SINCE on (`lantern reclassify` backfills).
-DIMENSIONS = ("country", "device", "browser", "fetcher")
+#: "evidence" is the signal that attributed the visit (the dashboard's "how each click was attributed").
+DIMENSIONS = ("country", "device", "browser", "fetcher", "evidence")
 FETCHER_SINCE = 2
 UNKNOWN = ""
 
@@ -136,7 +137,7 @@ def rollup_delta(visits: Iterable[Visit], tz: ZoneInfo) -> RollupDelta:
     they are counted by what distinguishes them first and expanded into the
     seven counters once per distinct kind of visit, not once per visit.
     """
-    alike: Counter[tuple[datetime, date, int, str, str, str, str, str, str]] = Counter(
+    alike: Counter[tuple[datetime, date, int, str, str, str, str, str, str, str]] = Counter(
         (
             visit.at.replace(minute=0, second=0, microsecond=0),
             visit.at.astimezone(tz).date(),  # per visit: zones with half-hour offsets split UTC hours
@@ -147,11 +148,23 @@ def rollup_delta(visits: Iterable[Visit], tz: ZoneInfo) -> RollupDelta:
             visit.device or UNKNOWN,
             visit.browser or UNKNOWN,
             fetcher_of(visit).value,
+            visit.evidence,
         )
         for visit in visits
     )
     delta = RollupDelta.empty()
-    for (hour, day, link_id, kind, channel, country, device, browser, fetcher), count in alike.items():
+    for (
+        hour,
+        day,
+        link_id,
+        kind,
+        channel,
+        country,
+        device,
+        browser,
+        fetcher,
+        evidence,
+    ), count in alike.items():
         delta.hourly[HourKey(hour, link_id, kind, channel)] += count
         delta.daily[DayKey(day, link_id, kind, channel)] += count
         delta.totals[TotalKey(day, kind, channel)] += count
@@ -161,6 +174,7 @@ def rollup_delta(visits: Iterable[Visit], tz: ZoneInfo) -> RollupDelta:
             ("device", device),
             ("browser", browser),
             ("fetcher", fetcher),
+            ("evidence", evidence),
         ):
             delta.dims[DimKey(day, link_id, kind, channel, dimension, value)] += count
     return delta

@@ -41,6 +41,7 @@ RESERVED = frozenset(
         "stats",
         "collect",
         "lantern.js",
+        "dashboard",  # the web dashboard, its shares (/dashboard/s/…) and sign-in links
     }
 )
 

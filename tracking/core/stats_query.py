@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+#: Breakdowns kept per local day beside the channel (no hourly table holds them).
+DIMENSION_GROUPS = ("country", "device", "browser", "fetcher", "evidence")
+
 
 @dataclass(frozen=True, slots=True)
 class Query:
@@ -22,4 +25,6 @@ class Query:
     link_id: int | None = None
     sharer_id: int | None = None
     domain: str | None = None
+    page: str | None = None  # a page's path (its pseudo-links on every registered site)
     group: str | None = None  # "time", "channel", "campaign", "link", "sharer", or a dimension
+    dimension: tuple[str, str] | None = None  # only visits with this (dimension, value); daily only

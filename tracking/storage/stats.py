@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Table, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tracking.core.stats_query import Query
+from tracking.core.sites import PAGE_SLUG_PREFIX
+from tracking.core.stats_query import DIMENSION_GROUPS, Query
+from tracking.storage.site_tables import SiteRow
 from tracking.storage.tables import (
     LinkRow,
     RollupDailyLinkRow,
@@ -40,20 +42,22 @@ _LINK_GROUPS = {
     "link": _LINKS.c.slug,
     "sharer": _SHARERS.c.handle,
     "workspace": _SHARERS.c.workspace,
+    "page": _LINKS.c.target,  # pages are pseudo-links (slug "~…") whose target is the page's address
 }
-DIMENSION_GROUPS = ("country", "device", "browser", "fetcher")
+_SITES: Table = SiteRow.__table__  # type: ignore[attr-defined]
 
 
 def _link_level(query: Query) -> bool:
     return query.group in _LINK_GROUPS or any(
-        value is not None for value in (query.link_id, query.campaign, query.sharer_id, query.domain)
+        value is not None
+        for value in (query.link_id, query.campaign, query.sharer_id, query.domain, query.page)
     )
 
 
 def choose_table(query: Query) -> Table:
     """The smallest roll-up that can answer: per channel over all links, per link over all
     channels, or the full grain; hours and dimensions have their own tables."""
-    if query.group in DIMENSION_GROUPS:
+    if query.group in DIMENSION_GROUPS or query.dimension is not None:
         return _DIMS
     if not query.days:
         return _HOURLY
@@ -79,7 +83,15 @@ class SqlStatsReader:
         """Visit counts from the roll-ups: [(group key, count)], or [(None, total)] ungrouped."""
         table = choose_table(query)
         conditions = self._conditions(table, query)
-        if query.group in DIMENSION_GROUPS:
+        if (
+            query.dimension is not None
+            and query.group in DIMENSION_GROUPS
+            and query.group != query.dimension[0]
+        ):
+            return []  # one dimension per row: a country's visits are not kept by browser
+        if query.dimension is not None:
+            conditions += [table.c.dimension == query.dimension[0], table.c.value == query.dimension[1]]
+        elif query.group in DIMENSION_GROUPS:
             conditions.append(table.c.dimension == query.group)
         if query.group in _LINK_GROUPS:
             # Sum per link first, then name the (few) links: the join never sees every row.
@@ -134,6 +146,10 @@ class SqlStatsReader:
         parts: list[ColumnElement[bool]] = []
         if query.link_id is not None:
             parts.append(_LINKS.c.id == query.link_id)
+        if query.page is not None or query.group == "page":
+            parts.append(_LINKS.c.slug.like(PAGE_SLUG_PREFIX + "%"))
+        if query.page is not None:
+            parts.append(_LINKS.c.target.in_(select(_SITES.c.origin + literal(query.page))))
         if query.campaign is not None:
             parts.append(_LINKS.c.campaign == query.campaign)
         if query.sharer_id is not None:
@@ -171,6 +187,9 @@ class SqlStatsReader:
             )
         if query.channels is not None:
             statement = statement.where(_VISITS.c.channel.in_(query.channels))
+        if query.dimension is not None:
+            column, value = _VISITS.c[query.dimension[0]], query.dimension[1]
+            statement = statement.where(column == value if value else column.is_(None))
         links = self._link_filter(query)
         if links is not None:
             statement = statement.where(_VISITS.c.link_id.in_(select(_LINKS.c.id).where(links)))

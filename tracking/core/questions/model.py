@@ -41,6 +41,8 @@ class GroupBy(StrEnum):
     DEVICE = "device"
     BROWSER = "browser"
     FETCHER = "fetcher"  # kind of fetcher: person, email-scanner, link-preview, search-crawler…
+    EVIDENCE = "evidence"  # which signal attributed each visit (the dashboard's panel)
+    PAGE = "page"  # a page of a site carrying the page tag (copy-and-paste tracking)
 
     @property
     def is_time(self) -> bool:
@@ -60,10 +62,13 @@ class Interpretation:
     channel_filter: str | None = None  # what the user named: "messaging", "whatsapp", "dark social"
     campaign: str | None = None
     link: str | None = None  # a slug
+    page: str | None = None  # a page's path on a site carrying the page tag, e.g. "/blog/post"
     sharer: str | None = None  # a handle or display name, without "@"
     domain: str | None = None  # target host, e.g. "example.com"
     group_by: GroupBy | None = None
     top: int | None = None  # "top N": keep the N largest rows of the breakdown
+    #: Only visits with this value of a per-day dimension, e.g. ("country", "FR") (the dashboard's rows).
+    dimension: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ _GROUP_PLURALS: dict[GroupBy, str] = {
     GroupBy.DEVICE: "devices",
     GroupBy.BROWSER: "browsers",
     GroupBy.FETCHER: "fetchers",
+    GroupBy.EVIDENCE: "kinds of evidence",
 }
 
 #: Characters that reorder text (Trojan-source style) and would garble a table or a headline.

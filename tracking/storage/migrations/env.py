@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 # Importing the table modules registers their tables on the metadata.
+import tracking.storage.account_tables
 import tracking.storage.outbox_tables
 import tracking.storage.site_tables
 import tracking.storage.tables  # noqa: F401

@@ -2,7 +2,7 @@
 the Slack workspace of a sharer
 
 Revision ID: 0005_bots
-Revises: 0004_digests
+Revises: 0005_dashboard
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import tracking.storage.types
 
 revision = "0005_bots"
-down_revision = "0004_digests"
+down_revision = "0005_dashboard"
 branch_labels = None
 depends_on = None
 
