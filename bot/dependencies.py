@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.state import Deliveries, InstallationRows, OAuthStates
 from tracking.asking import QuestionDesk
 from tracking.core.ports import Clock, LinkLookup, SharerDirectory, ShareRecorder, StatsAnswers
 from tracking.core.shortening import Shortener
@@ -29,6 +30,9 @@ class BotDependencies:
     shares: ShareRecorder
     clock: Clock
     base_url: str
+    deliveries: Deliveries  # platform delivery ids claimed once across workers
+    slack_installations: InstallationRows  # Slack installs of many workspaces
+    oauth_states: OAuthStates  # one-time Slack OAuth states
     subscriptions: SubscriptionCommands | None = None  # digests and alerts, when the database has them
 
 

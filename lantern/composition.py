@@ -55,6 +55,7 @@ from tracking.stats import StatsService
 from tracking.storage import migrate
 from tracking.storage.accounts import SqlAccounts
 from tracking.storage.api_keys import SqlApiKeys
+from tracking.storage.deliveries import SqlSeenDeliveries
 from tracking.storage.engine import create_engine
 from tracking.storage.files import sqlite_path
 from tracking.storage.link_events import LinkChangeListener
@@ -62,8 +63,10 @@ from tracking.storage.link_listing import SqlLinkListing
 from tracking.storage.links import SqlLinkRepository
 from tracking.storage.partitions import ensure_partitions
 from tracking.storage.pg_writer import PgVisitWriter
+from tracking.storage.rate_buckets import SqlRateBuckets
 from tracking.storage.refusals import refused_for_its_data
 from tracking.storage.sites import SqlSites
+from tracking.storage.slack_installations import SqlOAuthStates, SqlSlackInstallations
 from tracking.storage.sqlite_writer import SqliteVisitWriter
 from tracking.storage.stats import SqlStatsReader
 from tracking.storage.subscriptions import SqlSubscriptions
@@ -132,10 +135,20 @@ def build_question_desk(settings: Settings, stats: StatsService, executor: Execu
     )
 
 
-def build_shortener(settings: Settings, links: SqlLinkRepository, clock: Clock = utc_now) -> Shortener:
-    """The shorten use case wired to storage, with the per-sharer / per-API-key link limit."""
-    limiter = None
-    if settings.link_rate_per_minute > 0:
+def build_shortener(
+    settings: Settings, links: SqlLinkRepository, clock: Clock = utc_now, *, engine: AsyncEngine | None = None
+) -> Shortener:
+    """The shorten use case wired to storage, with the per-sharer / per-API-key link limit.
+
+    Given the engine, the limit is kept in the database so every worker shares it;
+    without (one-off commands), it is kept in this process.
+    """
+    limiter: RateLimiter | SqlRateBuckets | None = None
+    if settings.link_rate_per_minute > 0 and engine is not None:
+        limiter = SqlRateBuckets(
+            engine, per_minute=settings.link_rate_per_minute, burst=settings.link_rate_burst
+        )
+    elif settings.link_rate_per_minute > 0:
         limiter = RateLimiter(
             per_minute=settings.link_rate_per_minute, burst=settings.link_rate_burst, clock=time.monotonic
         )
@@ -194,15 +207,19 @@ async def _check_visitor_key(visits: SqlVisitStore, key: bytes) -> None:
 
 #: How long ids of written visit batches are kept (a retry or replay comes long before).
 BATCH_IDS_KEPT = timedelta(days=7)
+#: How long ids of Slack events and Telegram updates are kept (platforms retry for hours at most).
+DELIVERY_IDS_KEPT = timedelta(days=1)
 
 
 async def _housekeeping(engine: AsyncEngine, visits: SqlVisitStore, clock: Clock) -> None:
-    """Twice a day: next months' visit partitions (PostgreSQL) and old batch ids away."""
+    """Twice a day: next months' visit partitions (PostgreSQL), old batch and delivery ids away."""
     while True:
         await asyncio.sleep(12 * 3600)
         try:
             await ensure_partitions(engine, clock())
             await visits.forget_batches(before=clock() - BATCH_IDS_KEPT)
+            await SqlSeenDeliveries(engine, clock=clock).forget(before=clock() - DELIVERY_IDS_KEPT)
+            await SqlRateBuckets(engine, per_minute=1, burst=1).forget()
         except (OSError, SQLAlchemyError) as error:
             log.warning("housekeeping failed (will try again): %s", error)
 
@@ -260,6 +277,9 @@ class Parts:
             shares=self.tracker,
             clock=self.clock,
             base_url=self.settings.base_url,
+            deliveries=SqlSeenDeliveries(self.engine, clock=self.clock),
+            slack_installations=SqlSlackInstallations(self.engine, clock=self.clock),
+            oauth_states=SqlOAuthStates(self.engine, clock=self.clock),
             subscriptions=build_subscription_commands(self.settings, self.engine, self.clock),
         )
 
@@ -372,7 +392,7 @@ async def running_parts(
             listener = LinkChangeListener(settings.database_url, cache.forget)
             await listener.start()
 
-        shortener = build_shortener(settings, links, clock)
+        shortener = build_shortener(settings, links, clock, engine=engine)
 
         async def salt_for(now: datetime) -> str:
             return salts.for_day(now.date())
@@ -517,12 +537,12 @@ def build_app(
 
 def install_bots(app: web.Application, settings: Settings) -> None:
     """Add each configured chat bot to the app; each reads `BOT_DEPENDENCIES` at start-up."""
-    if settings.slack_bot_token is not None:
+    if settings.slack_enabled:
         from bot.slack import install as install_slack
 
         install_slack(app, settings)
     else:
-        log.info("Slack is off: LANTERN_SLACK_BOT_TOKEN is not set")
+        log.info("Slack is off: neither LANTERN_SLACK_BOT_TOKEN nor LANTERN_SLACK_CLIENT_ID is set")
     if settings.telegram_token is not None:
         from bot.telegram import install as install_telegram
 

@@ -178,7 +178,23 @@ class Settings(BaseSettings):
         None, description="Slack app-level token (xapp-…); when set, Socket Mode is used instead of HTTP."
     )
     slack_allowed_teams: CommaList = Field(
-        (), description="Comma-separated Slack workspace (team) ids allowed to use the app; empty = any."
+        (),
+        description="Comma-separated Slack workspace (team) or Enterprise Grid org ids allowed to install "
+        "and use the app; empty = any.",
+    )
+    slack_client_id: str | None = Field(
+        None,
+        description="Slack app client id; with its secret, turns on `GET /slack/install` (many workspaces).",
+    )
+    slack_client_secret: SecretStr | None = Field(
+        None, description="Slack app client secret (Basic Information → App Credentials)."
+    )
+    slack_redirect_url: str | None = Field(
+        None, description="OAuth redirect URL registered with Slack; default {BASE_URL}/slack/oauth_redirect."
+    )
+    slack_authorize_url: str = Field(
+        "https://slack.com/oauth/v2/authorize",
+        description="Slack's OAuth consent page (for proxies and tests).",
     )
     slack_api_url: str = Field(
         "https://slack.com/api/", description="Base URL of Slack's Web API (for proxies and tests)."
@@ -205,6 +221,9 @@ class Settings(BaseSettings):
     )
     telegram_api_url: str = Field(
         "https://api.telegram.org", description="Root of the Bot API server (a local Bot API server, tests)."
+    )
+    telegram_drop_pending_updates: bool = Field(
+        False, description="Ignore updates Telegram queued while Lantern was down, at start-up."
     )
 
     ga4_measurement_id: str | None = Field(
@@ -292,15 +311,18 @@ class Settings(BaseSettings):
                     "Telegram webhook mode needs LANTERN_TELEGRAM_WEBHOOK_SECRET: 16 to 256 characters of "
                     "A-Z, a-z, 0-9, _ or - (or set LANTERN_TELEGRAM_MODE=polling)"
                 )
-        if (
-            self.slack_bot_token is not None
-            and self.slack_app_token is None
-            and self.slack_signing_secret is None
-        ):
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
             raise ValueError(
-                "Slack over HTTP needs LANTERN_SLACK_SIGNING_SECRET "
-                "(or set LANTERN_SLACK_APP_TOKEN for Socket Mode)"
+                "Slack installs need both LANTERN_SLACK_CLIENT_ID and LANTERN_SLACK_CLIENT_SECRET"
             )
+        if self.slack_enabled and self.slack_signing_secret is None:
+            if self.slack_client_id is not None:
+                raise ValueError("Slack installs (LANTERN_SLACK_CLIENT_ID) need LANTERN_SLACK_SIGNING_SECRET")
+            if self.slack_app_token is None:
+                raise ValueError(
+                    "Slack over HTTP needs LANTERN_SLACK_SIGNING_SECRET "
+                    "(or set LANTERN_SLACK_APP_TOKEN for Socket Mode)"
+                )
         return self
 
     @field_validator("visitor_key")
@@ -311,6 +333,16 @@ class Settings(BaseSettings):
                 "LANTERN_VISITOR_KEY must have at least 32 characters (e.g. from `openssl rand -hex 32`)"
             )
         return value
+
+    @property
+    def slack_enabled(self) -> bool:
+        """Slack is on with one bot token, or with OAuth installs for many workspaces."""
+        return self.slack_bot_token is not None or self.slack_client_id is not None
+
+    @property
+    def slack_installs(self) -> bool:
+        """True when workspaces install the app themselves (`GET /slack/install`)."""
+        return self.slack_client_id is not None
 
     @field_validator("redirect_status", mode="before")
     @classmethod

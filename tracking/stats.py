@@ -35,9 +35,9 @@ _KINDS: dict[Metric, tuple[str, ...] | None] = {
 }
 _GROUP_KEYS = {
     GroupBy.CHANNEL: "channel", GroupBy.CAMPAIGN: "campaign", GroupBy.LINK: "link",
-    GroupBy.SHARER: "sharer", GroupBy.COUNTRY: "country", GroupBy.DEVICE: "device",
-    GroupBy.BROWSER: "browser", GroupBy.FETCHER: "fetcher", GroupBy.EVIDENCE: "evidence",
-    GroupBy.PAGE: "page",
+    GroupBy.SHARER: "sharer", GroupBy.WORKSPACE: "workspace", GroupBy.COUNTRY: "country",
+    GroupBy.DEVICE: "device", GroupBy.BROWSER: "browser", GroupBy.FETCHER: "fetcher",
+    GroupBy.EVIDENCE: "evidence", GroupBy.PAGE: "page",
 }  # fmt: skip
 UNIQUE_NOTE = (
     "unique visitors are counted per day (the visitor hash's salt changes daily), "
@@ -198,6 +198,8 @@ class StatsService:
             return {k: f"{n} (@{k})" for k, n in names.items()} | {"": "(nobody)"}
         if group is GroupBy.CAMPAIGN:
             return {"": "(no campaign)"}
+        if group is GroupBy.WORKSPACE:
+            return {"": "(not from Slack)"}
         return {"": "(unknown)"}
 
     async def _series(self, i: Interpretation, base: Query, group: GroupBy, now: datetime) -> tuple[Row, ...]:

@@ -24,12 +24,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.dependencies import BotDependencies
 from bot.slack import blocks
+from bot.slack.forms import LINK_FORM, SHORTCUT_FORM
 from bot.slack.home import Home
 from bot.slack.links import LINK_SHORTCUT, Links
 from bot.slack.linkstats import LinkStats
+from bot.slack.oauth import Installs
 from bot.slack.people import People
 from bot.slack.subscriptions import subscription_middleware
 from bot.slack.unfurl import Unfurls
+from bot.state import Deliveries
 
 log = logging.getLogger(__name__)
 
@@ -59,20 +62,43 @@ def describe_request(body: dict[str, Any]) -> str:
     return str(body.get("type") or "request")
 
 
-async def skip_retries(req: AsyncBoltRequest, resp: BoltResponse, next_: Next) -> BoltResponse:
-    """Acknowledge Slack's retries without doing the work again.
+#: The source under which Slack's event ids are claimed.
+EVENT_SOURCE = "slack-event"
 
-    Slack retries an event it thinks went unanswered (`X-Slack-Retry-Num`),
-    but the first delivery was already handled: a second pass would record a
-    second share or post a second reply.
+
+def once_per_event(deliveries: Deliveries) -> Middleware:
+    """Middleware that handles each Events API `event_id` once, in whichever worker claims it first.
+
+    Slack sends an event again when it thinks a delivery failed
+    (`X-Slack-Retry-Num`, with a reason such as `http_error` or `timeout`).
+    When the first delivery never arrived, the retry is the only copy and is
+    handled like a first delivery; when it did arrive, the claim in the
+    database is already taken and the copy is acknowledged without a second
+    share or reply. Slack retries nothing but events, so a command or an
+    interaction that says it is a retry is a replay and is not done again.
     """
-    retry = req.headers.get("x-slack-retry-num", [""])[0]
-    if retry:
-        reason = req.headers.get("x-slack-retry-reason", ["unknown"])[0]
-        log.info("acknowledged Slack retry %s (%s) without processing it again", retry, reason)
-        return BoltResponse(status=200, body="")
-    await next_()
-    return resp
+
+    async def handle_each_event_once(
+        req: AsyncBoltRequest, body: dict[str, Any], resp: BoltResponse, next_: Next
+    ) -> BoltResponse:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        retry = req.headers.get("x-slack-retry-num", [""])[0]
+        reason = req.headers.get("x-slack-retry-reason", ["none"])[0]
+        if not isinstance(event_id, str) or not event_id:
+            if retry:  # only events are retried by Slack; any other "retry" is a replay of a done request
+                log.info("acknowledged a repeated Slack %s without doing it again", describe_request(body))
+                return BoltResponse(status=200, body="")
+            await next_()
+            return resp
+        if not await deliveries.claim(source=EVENT_SOURCE, key=event_id):
+            log.info("Slack event %s already handled; retry %s (%s) acknowledged", event_id, retry, reason)
+            return BoltResponse(status=200, body="")
+        if retry:
+            log.info("Slack event %s first arrived as retry %s (%s); handling it", event_id, retry, reason)
+        await next_()
+        return resp
+
+    return handle_each_event_once
 
 
 def workspace_guard(allowed: Collection[str]) -> Middleware:
@@ -138,24 +164,41 @@ def build_bolt_app(
     client: AsyncWebClient,
     *,
     signing_secret: str | None,
+    deliveries: Deliveries,
     allowed_teams: Collection[str] = (),
+    installs: Installs | None = None,
 ) -> AsyncApp:
-    """The AsyncApp with every Lantern listener; `signing_secret` is None only in Socket Mode."""
+    """The AsyncApp with every Lantern listener; `signing_secret` is None only in Socket Mode.
+
+    Without `installs` the app answers one workspace with `client`'s token;
+    with them, each workspace's token comes from the installation store
+    (rotated when it is about to expire) and uninstalls clean it up.
+    """
+    oauth: dict[str, Any] = {}
+    if installs is not None:
+        oauth = {
+            "oauth_flow": installs.flow,
+            "authorize": installs.authorize,
+            "installation_store": installs.store,
+        }
     bolt = AsyncApp(
         name="lantern",
         client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=signing_secret is not None,
         logger=logging.getLogger("bot.slack.bolt"),
+        **oauth,
     )
-    bolt.middleware(skip_retries)
+    bolt.middleware(once_per_event(deliveries))
     bolt.middleware(workspace_guard(allowed_teams))
     if parts.subscriptions is not None:
         bolt.middleware(subscription_middleware(parts.subscriptions, STATS_COMMAND))
     bolt.error(on_error)
+    if installs is not None:
+        bolt.enable_token_revocation_listeners()
 
-    people = People(client)
-    links = Links(shortener=parts.shortener, people=people)
+    people = People()
+    links = Links(shortener=parts.shortener, people=people, clock=parts.clock, tz=parts.stats.tz)
     stats = LinkStats(questions=parts.questions, clock=parts.clock)
     home = Home(
         people=people,
@@ -163,14 +206,22 @@ def build_bolt_app(
         links=parts.links,
         stats=parts.stats,
         short_url=parts.shortener.short_url,
+        set_disabled=parts.shortener.set_disabled,
         clock=parts.clock,
+        base_url=parts.base_url,
     )
     unfurls = Unfurls(
         links=parts.links, shares=parts.shares, stats=parts.stats, clock=parts.clock, base_url=parts.base_url
     )
     bolt.command(LINK_COMMAND)(reporting_errors(links.link_command))
     bolt.message_shortcut(LINK_SHORTCUT)(reporting_errors(links.link_shortcut))
+    bolt.view_submission(LINK_FORM)(reporting_errors(links.link_form_submitted))
+    bolt.view_submission(SHORTCUT_FORM)(reporting_errors(links.shortcut_form_submitted))
     bolt.command(STATS_COMMAND)(reporting_errors(stats.linkstats_command))
     bolt.event(HOME_EVENT)(reporting_errors(home.app_home_opened))
+    bolt.action(blocks.HOME_COPY)(reporting_errors(home.copy_pressed))
+    bolt.action(blocks.HOME_DISABLE)(reporting_errors(home.disable_pressed))
+    bolt.action(blocks.HOME_ENABLE)(reporting_errors(home.enable_pressed))
+    bolt.action(blocks.HOME_DASHBOARD)(reporting_errors(home.dashboard_pressed))
     bolt.event(UNFURL_EVENT)(reporting_errors(unfurls.link_shared))
     return bolt

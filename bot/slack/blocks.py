@@ -197,6 +197,14 @@ def chart_not_posted() -> Reply:
     )
 
 
+def chart_not_posted_in_dm() -> Reply:
+    """A direct message takes no invitations: say where a chart can go instead."""
+    return Reply(
+        "I cannot post the chart into a direct message. Ask the same question in a channel I am in "
+        "and the chart will follow the answer."
+    )
+
+
 # --- App Home ----------------------------------------------------------------------------------
 
 
@@ -214,25 +222,83 @@ def _count(value: int, noun: str) -> str:
     return f"*{value:,}* {noun}{'' if value == 1 else 's'}"
 
 
-def home_view(mine: Sequence[HomeLink], team_top: Sequence[Row], *, my_period: str) -> Block:
-    """The App Home tab: the user's recent links, then the team's top links this week."""
+#: The App Home buttons' action ids (the listeners register the same ones).
+HOME_COPY, HOME_DISABLE, HOME_ENABLE, HOME_DASHBOARD = (
+    "home_copy",
+    "home_disable",
+    "home_enable",
+    "home_dashboard",
+)
+
+
+def dashboard_url(base_url: str, slug: str) -> str:
+    """The link's page on the dashboard."""
+    return f"{base_url.rstrip('/')}/dashboard/links/{slug}"
+
+
+def _home_buttons(item: HomeLink, base_url: str) -> Block:
+    slug = item.link.slug
+    toggle: Block
+    if item.link.disabled:
+        toggle = {"type": "button", "action_id": HOME_ENABLE, "value": slug, "text": _plain("Enable")}
+    else:
+        toggle = {
+            "type": "button",
+            "action_id": HOME_DISABLE,
+            "value": slug,
+            "style": "danger",
+            "text": _plain("Disable"),
+            "confirm": {
+                "title": _plain("Disable this link?"),
+                "text": _plain(
+                    "People who open it will see that it no longer works. You can enable it again."
+                ),
+                "confirm": _plain("Disable"),
+                "deny": _plain("Keep it"),
+            },
+        }
+    return {
+        "type": "actions",
+        "block_id": f"home_link_{slug}"[:255],
+        "elements": [
+            {"type": "button", "action_id": HOME_COPY, "value": slug, "text": _plain("Copy link")},
+            toggle,
+            {
+                "type": "button",
+                "action_id": HOME_DASHBOARD,
+                "url": dashboard_url(base_url, slug),
+                "text": _plain("Open dashboard"),
+            },
+        ],
+    }
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text[:75], "emoji": True}
+
+
+def home_view(
+    mine: Sequence[HomeLink], team_top: Sequence[Row], *, my_period: str, base_url: str = ""
+) -> Block:
+    """The App Home tab: the user's recent links with buttons, then the team's top links this week."""
     blocks: list[Block] = [header("Your links")]
     if mine:
         for item in mine:
             link = item.link
+            state = " · _disabled_" if link.disabled else ""
             blocks.append(
                 section(
-                    f"{code(item.short_url)} → {escape(target_label(link.target))}\n"
+                    f"{code(item.short_url)} → {escape(target_label(link.target))}{state}\n"
                     f"{escape(channel_label(link.channel))} · {_count(item.clicks, 'click')} · "
                     f"{_count(item.shares, 'share')} this week"
                 )
             )
+            blocks.append(_home_buttons(item, base_url))
         blocks.append(context(f"Links you made {escape(my_period)}, or that were used this week."))
     else:
         blocks.append(
             section(
-                f"You have not made a link {escape(my_period)}. "
-                "Type `/link https://example.com/post for whatsapp` in any conversation."
+                f"You have not made a link {escape(my_period)}. Type `/link` in any conversation to make one."
             )
         )
     blocks += [DIVIDER, header("Team's top links this week")]
@@ -247,12 +313,30 @@ def home_view(mine: Sequence[HomeLink], team_top: Sequence[Row], *, my_period: s
     blocks += [
         DIVIDER,
         context(
-            "`/link URL for whatsapp, email` makes tagged links · "
+            "`/link` opens a form for tagged links · "
             "`/linkstats clicks from messaging this week` answers questions · "
             "on any message, *More actions → Get tracked link*"
         ),
     ]
     return {"type": "home", "blocks": blocks}
+
+
+def copy_view(short_url: str) -> Block:
+    """A small modal with the short link ready to select and copy (Slack has no clipboard button)."""
+    return {
+        "type": "modal",
+        "title": _plain("Copy your link"),
+        "close": _plain("Done"),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "copy",
+                "optional": True,
+                "label": _plain("Select the link and copy it"),
+                "element": {"type": "plain_text_input", "action_id": "value", "initial_value": short_url},
+            }
+        ],
+    }
 
 
 # --- unfurls -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ for); help and unreadable questions stay ephemeral.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -26,6 +27,19 @@ log = logging.getLogger(__name__)
 
 #: Slack's answers when the app may not post into the conversation the command came from.
 NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found", "access_denied", "is_archived"})
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """Where a command was typed, as the payload names it."""
+
+    id: str
+    name: str
+
+    @property
+    def is_direct(self) -> bool:
+        """A direct message (one person, or a group DM): nobody can be invited into it."""
+        return self.name == "directmessage" or self.name.startswith("mpdm-") or self.id.startswith("D")
 
 
 class LinkStats:
@@ -57,19 +71,21 @@ class LinkStats:
         reply = await self._questions.run(blocks.stats_answer, answer)
         await respond(**reply.as_response(in_channel=True))
         if answer.rows and not is_empty(answer):
-            await self._post_chart(answer, str(command.get("channel_id") or ""), client, respond)
+            where = Conversation(str(command.get("channel_id") or ""), str(command.get("channel_name") or ""))
+            await self._post_chart(answer, where, client, respond)
 
     async def _post_chart(
-        self, answer: Answer, channel_id: str, client: AsyncWebClient, respond: AsyncRespond
+        self, answer: Answer, where: Conversation, client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         png = await self._questions.chart(answer)
         title = describe_interpretation(answer.interpretation)
         try:
             await client.files_upload_v2(
-                channel=channel_id, file=png, filename="lantern-chart.png", title=title, alt_txt=title
+                channel=where.id, file=png, filename="lantern-chart.png", title=title, alt_txt=title
             )
         except SlackApiError as error:
             if error.response.get("error") not in NOT_A_MEMBER:
                 raise
-            log.info("no chart for %s: %s", channel_id, error.response.get("error"))
-            await respond(**blocks.chart_not_posted().as_response())
+            log.info("no chart for %s: %s", where.id, error.response.get("error"))
+            hint = blocks.chart_not_posted_in_dm() if where.is_direct else blocks.chart_not_posted()
+            await respond(**hint.as_response())

@@ -23,26 +23,33 @@ PLATFORM = "slack"
 
 def sharer_ref(team_id: str, user_id: str, display_name: str) -> SharerRef:
     """The sharer identity: a user id is only unique within its workspace, so the team is part of it."""
-    return SharerRef(PLATFORM, f"{team_id}-{user_id}", display_name.strip())
+    return SharerRef(PLATFORM, f"{team_id}-{user_id}", display_name.strip(), workspace=team_id or None)
 
 
 class People:
-    """Display names from users.info, kept for an hour: names rarely change, commands come in bursts."""
+    """Display names from users.info, kept for an hour: names rarely change, commands come in bursts.
 
-    def __init__(self, client: AsyncWebClient, *, size: int = 2048, ttl: float = 3600.0) -> None:
-        self._client = client
-        self._names: TTLCache[str, str] = TTLCache(maxsize=size, ttl=ttl)
+    Each call takes the request's own client: with many workspaces installed,
+    each one's users are looked up with that workspace's token.
+    """
 
-    async def sharer(self, *, team_id: str, user_id: str, fallback_name: str = "") -> SharerRef:
+    def __init__(self, *, size: int = 2048, ttl: float = 3600.0) -> None:
+        self._names: TTLCache[tuple[str, str], str] = TTLCache(maxsize=size, ttl=ttl)
+
+    async def sharer(
+        self, client: AsyncWebClient, *, team_id: str, user_id: str, fallback_name: str = ""
+    ) -> SharerRef:
         """The sharer for a Slack user; `fallback_name` is the payload's user name."""
-        return sharer_ref(team_id, user_id, await self.display_name(user_id) or fallback_name)
+        name = await self.display_name(client, team_id=team_id, user_id=user_id)
+        return sharer_ref(team_id, user_id, name or fallback_name)
 
-    async def display_name(self, user_id: str) -> str:
+    async def display_name(self, client: AsyncWebClient, *, team_id: str, user_id: str) -> str:
         """The name people see in Slack, or "" when Slack will not say."""
-        if user_id in self._names:
-            return self._names[user_id]
+        key = (team_id, user_id)
+        if key in self._names:
+            return self._names[key]
         try:
-            response = await self._client.users_info(user=user_id)
+            response = await client.users_info(user=user_id)
         except (TimeoutError, SlackApiError, aiohttp.ClientError) as error:
             log.info("users.info failed for %s (%s); using the name in the payload", user_id, error)
             return ""
@@ -50,5 +57,5 @@ class People:
         profile = user.get("profile") or {}
         name = str(profile.get("display_name") or profile.get("real_name") or user.get("real_name") or "")
         name = name or str(user.get("name") or "")
-        self._names[user_id] = name
+        self._names[key] = name
         return name

@@ -24,9 +24,8 @@ from telegram.request import BaseRequest
 
 from bot.dependencies import BotDependencies
 from bot.telegram.access import AccessGate
-from bot.telegram.dedupe import RecentUpdates
+from bot.telegram.dedupe import OncePerUpdate
 from bot.telegram.handlers import Handlers
-from bot.telegram.keyboards import CALLBACK_PREFIX
 from bot.telegram.ptb import LanternApplication
 from bot.telegram.subscriptions import subscription_handlers
 from tracking.settings import Settings
@@ -78,26 +77,24 @@ def build_application(
         builder = builder.updater(None)
     application: LanternApplication = builder.build()
     handlers = Handlers(
-        shortener=parts.shortener,
-        questions=parts.questions,
-        links=parts.links,
-        shares=parts.shares,
-        clock=parts.clock,
+        shortener=parts.shortener, questions=parts.questions, shares=parts.shares, clock=parts.clock
     )
     gate = AccessGate(
         settings.telegram_allowed_users,
         settings.telegram_allowed_chats,
         anyone=settings.telegram_allow_anyone,
     )
-    add_handlers(application, handlers, gate)
+    add_handlers(application, handlers, gate, OncePerUpdate(parts.deliveries))
     if parts.subscriptions is not None:
         application.add_handlers(subscription_handlers(parts.subscriptions))
     return application
 
 
-def add_handlers(application: LanternApplication, handlers: Handlers, gate: AccessGate) -> None:
+def add_handlers(
+    application: LanternApplication, handlers: Handlers, gate: AccessGate, once: OncePerUpdate
+) -> None:
     """Guards first (duplicates, then access), then one handler per kind of update."""
-    application.add_handler(TypeHandler(Update, RecentUpdates()), group=DEDUPE_GROUP)
+    application.add_handler(TypeHandler(Update, once), group=DEDUPE_GROUP)
     application.add_handler(TypeHandler(Update, gate), group=ACCESS_GROUP)
     application.add_handlers(
         [
@@ -108,7 +105,7 @@ def add_handlers(application: LanternApplication, handlers: Handlers, gate: Acce
                 filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
                 handlers.pasted,
             ),
-            CallbackQueryHandler(handlers.switch_channel, pattern=f"^{CALLBACK_PREFIX}:"),
+            CallbackQueryHandler(handlers.stale_button),  # Lantern's buttons are links now
             InlineQueryHandler(handlers.inline_query),
             ChosenInlineResultHandler(handlers.chosen_inline_result),
         ]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineQueryResultArticle, InlineQueryResultsButton, Message, MessageEntity, Update, User
-from telegram.error import BadRequest, TelegramError
+from telegram import InlineQueryResultsButton, Message, MessageEntity, Update, User
+from telegram.error import TelegramError
 
 from bot.telegram import inline, keyboards, replies
 from bot.telegram.commands import (
@@ -23,17 +23,30 @@ from bot.telegram.commands import (
 )
 from bot.telegram.ptb import Context
 from tracking.asking import QuestionDesk
-from tracking.core.errors import LanternError, LinkNotFound
+from tracking.core.errors import LanternError
 from tracking.core.links import SharerRef
-from tracking.core.ports import Clock, LinkLookup, ShareRecorder
+from tracking.core.ports import Clock, ShareRecorder
 from tracking.core.questions.render import is_empty, render_html
-from tracking.core.shortening import Shortener, ShortenRequest, ShortenResult
+from tracking.core.shortening import Shortener, ShortenRequest
+from tracking.i18n import normalize, translator
 
 log = logging.getLogger(__name__)
+
+
+def _(message: str) -> str:
+    """Marks a message for the catalog; it is translated where it is used."""
+    return message
+
 
 PLATFORM = "telegram"
 #: The share event a chosen inline result is stored as.
 INLINE_SOURCE = "telegram-inline"
+#: The alert under a button Lantern no longer offers.
+STALE_BUTTON = _(
+    "This button is from an older message and no longer works. Send the link again for fresh buttons."
+)
+#: Telegram cuts a photo's caption at 1024 characters; a longer answer goes first as its own message.
+CAPTION_LIMIT = 1024
 #: Seconds Telegram may reuse an inline answer for the same user and text.
 INLINE_CACHE_SECONDS = 30
 
@@ -60,13 +73,11 @@ class Handlers:
         *,
         shortener: Shortener,
         questions: QuestionDesk,
-        links: LinkLookup,
         shares: ShareRecorder,
         clock: Clock,
     ) -> None:
         self._shortener = shortener
         self._questions = questions
-        self._links = links
         self._shares = shares
         self._clock = clock
 
@@ -86,7 +97,10 @@ class Handlers:
         results = await self._shortener.shorten_for_channels(request, channels)
         pairs = [(result.link.channel or DEFAULT_CHANNEL, result) for result in results]
         campaign = results[0].link.campaign if results else None
-        await message.reply_text(replies.links_text(results[0].link.target, pairs, campaign))
+        await message.reply_text(
+            replies.links_text(results[0].link.target, pairs, campaign),
+            reply_markup=keyboards.share_keyboard({channel: result.short_url for channel, result in pairs}),
+        )
 
     async def stats(self, update: Update, context: Context) -> None:
         """Answer a stats question in HTML, with a chart when the answer has rows."""
@@ -100,13 +114,20 @@ class Handlers:
         user = update.effective_user
         asker = f"telegram:{user.id if user else message.chat.id}"
         answer = await desk.ask(question, asker=asker, now=self._clock())
-        await message.reply_text(await desk.run(render_html, answer))
-        if answer.rows and not is_empty(answer):
-            png = await desk.chart(answer)
+        text = await desk.run(render_html, answer)
+        if not answer.rows or is_empty(answer):
+            await message.reply_text(text)
+            return
+        png = await desk.chart(answer)
+        if len(text) <= CAPTION_LIMIT:
+            await message.reply_photo(png, caption=text)  # the chart and its answer as one message
+        else:
+            await message.reply_text(text)
             await message.reply_photo(png)
 
     async def pasted(self, update: Update, context: Context) -> None:
-        """Tag a URL pasted in a private chat for Telegram, with buttons for other apps."""
+        """Tag a URL pasted in a private chat for Telegram, with share buttons whose links are
+        tagged for WhatsApp, email and SMS."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
@@ -114,41 +135,31 @@ class Handlers:
         if url is None:
             await message.reply_text(replies.NO_URL)
             return
-        result = await self._shorten(url, keyboards.SHARE_CHANNELS[0], campaign=None, user=user)
+        request = ShortenRequest(url, sharer=sharer_of(user))
+        channels = (keyboards.HOME_CHANNEL, *keyboards.SHARE_CHANNELS)
+        results = await self._shortener.shorten_for_channels(request, channels)
+        by_channel = {result.link.channel or keyboards.HOME_CHANNEL: result for result in results}
+        home = by_channel[keyboards.HOME_CHANNEL]
         await message.reply_text(
-            replies.channel_link_text(result.link.target, keyboards.SHARE_CHANNELS[0], result),
-            reply_markup=keyboards.share_keyboard(result.link.slug, showing=keyboards.SHARE_CHANNELS[0]),
+            replies.channel_link_text(home.link.target, keyboards.HOME_CHANNEL, home),
+            reply_markup=keyboards.share_keyboard({name: r.short_url for name, r in by_channel.items()}),
         )
 
-    async def switch_channel(self, update: Update, context: Context) -> None:
-        """Edit a pasted link's message to show the link for the pressed button's channel."""
+    async def stale_button(self, update: Update, context: Context) -> None:
+        """A button Lantern no longer offers (an older message's, or foreign data): say so plainly."""
         query = update.callback_query
         if query is None:
             return
-        parsed = keyboards.parse_callback(query.data or "")
-        if parsed is None:
-            await query.answer()
-            return
-        slug, channel = parsed
-        original = await self._links.get_by_slug(slug)
-        if original is None:
-            raise LinkNotFound(f"no link has the slug {slug!r} any more")
-        result = await self._shorten(
-            original.target, channel, campaign=original.campaign, user=query.from_user
-        )
-        await query.answer()
-        try:
-            await query.edit_message_text(
-                replies.channel_link_text(result.link.target, channel, result),
-                reply_markup=keyboards.share_keyboard(result.link.slug, showing=channel),
-            )
-        except BadRequest as error:
-            if "not modified" not in error.message.lower():
-                raise
-            # a double press: the message already shows this channel's link
+        say = translator(normalize(query.from_user.language_code)).gettext
+        await query.answer(say(STALE_BUTTON), show_alert=True)
 
     async def inline_query(self, update: Update, context: Context) -> None:
-        """Offer one short link per channel, Telegram first, for `@bot URL` in any chat."""
+        """Preview the Telegram link `@bot URL` would make; nothing is stored while the user types.
+
+        The result is posted into a Telegram chat whichever one is picked, so
+        only a Telegram-tagged link is offered; its slug is promised in the
+        result id and the link is made when the result is chosen.
+        """
         query = update.inline_query
         if query is None:
             return
@@ -158,29 +169,32 @@ class Handlers:
             await query.answer([], cache_time=INLINE_CACHE_SECONDS, is_personal=True, button=hint)
             return
         command = parse_link_args(text)
-        channels = command.channels or keyboards.SHARE_CHANNELS
-        results: dict[str, InlineQueryResultArticle] = {}
-        for channel in channels:
-            shortened = await self._shorten(
-                command.url, channel, campaign=command.campaign, user=query.from_user
-            )
-            result = inline.article(shortened, shortened.link.channel or channel)
-            if result is not None:
-                results.setdefault(result.id, result)  # "wa, whatsapp" is one result
-        await query.answer(list(results.values()), cache_time=INLINE_CACHE_SECONDS, is_personal=True)
+        request = ShortenRequest(
+            command.url, channel=inline.CHANNEL, campaign=command.campaign, sharer=sharer_of(query.from_user)
+        )
+        preview = await self._shortener.preview(request)
+        result = inline.article(preview)
+        await query.answer([result] if result else [], cache_time=INLINE_CACHE_SECONDS, is_personal=True)
 
     async def chosen_inline_result(self, update: Update, context: Context) -> None:
-        """Store a picked inline result as a share event of its link and channel."""
+        """Make the link a picked result promised (tagged for Telegram) and store its share."""
         chosen = update.chosen_inline_result
         if chosen is None:
             return
-        parsed = inline.parse_result_id(chosen.result_id)
-        if parsed is None:
-            log.warning("chosen inline result %r is not one of Lantern's", chosen.result_id)
+        slug = inline.parse_result_id(chosen.result_id)
+        if slug is None:
+            log.warning("chosen inline result %r is not one of Lantern's", chosen.result_id[:80])
             return
-        slug, channel = parsed
-        if not await self._shares.record_share(slug, channel, source=INLINE_SOURCE):
-            log.warning("chosen inline result names unknown link %r", slug)
+        command = parse_link_args(chosen.query)
+        request = ShortenRequest(
+            command.url,
+            channel=inline.CHANNEL,
+            campaign=command.campaign,
+            sharer=sharer_of(chosen.from_user),
+            reserved_slug=slug,
+        )
+        result = await self._shortener.shorten(request)
+        await self._shares.record_share(result.link.slug, inline.CHANNEL, source=INLINE_SOURCE)
 
     async def on_error(self, update: object, context: Context) -> None:
         """The one error handler: a user's mistake gets its own message, anything else is logged
@@ -195,10 +209,6 @@ class Handlers:
             text = replies.APOLOGY
         if isinstance(update, Update):
             await _tell(update, text, error.message if isinstance(error, LanternError) else replies.APOLOGY)
-
-    async def _shorten(self, url: str, channel: str, *, campaign: str | None, user: User) -> ShortenResult:
-        request = ShortenRequest(url, channel=channel, campaign=campaign, sharer=sharer_of(user))
-        return await self._shortener.shorten(request)
 
 
 async def _tell(update: Update, html_text: str, plain_text: str) -> None:

@@ -1,25 +1,33 @@
-"""The share buttons under a pasted link, and the callback data they carry.
+"""The share buttons under a link: each opens another app with a link tagged for that app.
 
-Telegram caps callback data at 64 bytes, so a button carries only
-`ch:<slug>:<channel>`; the handler reads the original URL back from the slug.
+A button is a plain URL (`https://wa.me/?text=…`, `mailto:?body=…`,
+`sms:?body=…`), so pressing it costs no round trip and the shared link is
+the one made for that channel. Buttons of older messages carried callback
+data `ch:<slug>:<channel>`; those are answered with a short alert.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from urllib.parse import quote
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from tracking.core.channels import channel as channel_info
-from tracking.core.slugs import looks_like_slug
 
-#: Where a pasted link can be re-tagged for, in button order. "Other chat" is
-#: `direct`: the app is unknown, so the tracker's own evidence (the app's
-#: preview fetcher, in-app browser or referrer) names it when a visit shows it.
-SHARE_CHANNELS: tuple[str, ...] = ("telegram", "whatsapp", "email", "sms", "direct")
+#: The channel a link is made for first (the user is in Telegram), then the apps with a share button.
+HOME_CHANNEL = "telegram"
+SHARE_CHANNELS: tuple[str, ...] = ("whatsapp", "email", "sms")
 _LABELS = {"direct": "Other chat"}
 
-CALLBACK_PREFIX = "ch"
-MAX_CALLBACK_BYTES = 64
-BUTTONS_PER_ROW = 2
+#: How each app is opened with a message already written: the link, percent-encoded.
+_SHARE_URLS: dict[str, Callable[[str], str]] = {
+    "whatsapp": lambda link: f"https://wa.me/?text={quote(link, safe='')}",
+    "email": lambda link: f"mailto:?body={quote(link, safe='')}",
+    "sms": lambda link: f"sms:?body={quote(link, safe='')}",
+}
+
+BUTTONS_PER_ROW = 3
 
 
 def channel_label(name: str) -> str:
@@ -27,30 +35,20 @@ def channel_label(name: str) -> str:
     return _LABELS.get(name) or channel_info(name).label
 
 
-def callback_data(slug: str, channel: str) -> str | None:
-    """`ch:<slug>:<channel>`, or None when it would not fit Telegram's 64 bytes."""
-    data = f"{CALLBACK_PREFIX}:{slug}:{channel}"
-    return data if len(data.encode()) <= MAX_CALLBACK_BYTES else None
+def share_url(channel: str, short_url: str) -> str | None:
+    """The URL that opens `channel`'s app with `short_url` ready to send; None for other channels."""
+    build = _SHARE_URLS.get(channel)
+    return build(short_url) if build else None
 
 
-def parse_callback(data: str) -> tuple[str, str] | None:
-    """(slug, channel) from a share button's data; None for anything else."""
-    prefix, _, rest = data.partition(":")
-    slug, _, channel = rest.rpartition(":")
-    if prefix != CALLBACK_PREFIX or channel not in SHARE_CHANNELS or not looks_like_slug(slug):
-        return None
-    return slug, channel
-
-
-def share_keyboard(slug: str, *, showing: str) -> InlineKeyboardMarkup | None:
-    """One button per share channel except the one the message shows now."""
+def share_keyboard(short_urls: Mapping[str, str]) -> InlineKeyboardMarkup | None:
+    """One button per share app that has a link (channel → short URL); None when there is none."""
     buttons = []
     for name in SHARE_CHANNELS:
-        if name == showing:
-            continue
-        data = callback_data(slug, name)
-        if data is None:
-            return None
-        buttons.append(InlineKeyboardButton(channel_label(name), callback_data=data))
+        url = share_url(name, short_urls[name]) if name in short_urls else None
+        if url is not None:
+            buttons.append(InlineKeyboardButton(channel_label(name), url=url))
+    if not buttons:
+        return None
     rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
     return InlineKeyboardMarkup(rows)

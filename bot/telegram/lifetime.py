@@ -10,6 +10,7 @@ from aiohttp import web
 from telegram.error import InvalidToken, NetworkError
 
 from bot.dependencies import BOT_DEPENDENCIES
+from bot.telegram import menu
 from bot.telegram.application import ALLOWED_UPDATES, TELEGRAM_TRANSPORT, BotTransport, build_application
 from bot.telegram.ptb import LanternApplication
 from bot.telegram.webhook import webhook_url
@@ -86,12 +87,16 @@ async def _run_once(
     async with application:
         await application.start()
         try:
+            if settings.worker_index == 0:  # one worker speaks for the bot at start-up
+                await menu.register(application.bot)
             if application.updater is None:
                 await _set_webhook(application, settings)
                 running.application = application
             else:
                 await application.updater.start_polling(
-                    poll_interval=transport.poll_interval, allowed_updates=list(ALLOWED_UPDATES)
+                    poll_interval=transport.poll_interval,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    drop_pending_updates=settings.telegram_drop_pending_updates,
                 )
             log.info("Telegram bot @%s is running (%s)", application.bot.username, settings.telegram_mode)
             running.started.set()
@@ -113,4 +118,5 @@ async def _set_webhook(application: LanternApplication, settings: Settings) -> N
         url=webhook_url(settings.base_url),
         secret_token=secret.get_secret_value(),
         allowed_updates=list(ALLOWED_UPDATES),
+        drop_pending_updates=settings.telegram_drop_pending_updates and settings.worker_index == 0,
     )

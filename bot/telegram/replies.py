@@ -19,6 +19,7 @@ APOLOGY = "Sorry, something went wrong on my side. Please try again in a minute.
 REFUSAL = "Sorry, this Lantern bot only works for its team."
 NO_URL = "Send me a link (https://…) and I will tag it for where you share it. /help shows what else I do."
 INLINE_HINT = "Type a link to share, e.g. https://example.com"
+COPY_HINT = "Tap a link to copy it."
 
 
 def esc(text: str) -> str:
@@ -59,20 +60,26 @@ def links_text(url: str, results: Sequence[tuple[str, ShortenResult]], campaign:
     if campaign:
         head += f" (campaign {esc(campaign)})"
     lines = [head + ":"]
-    lines += [f"{esc(channel_label(channel))}: {esc(result.short_url)}" for channel, result in results]
+    lines += [f"{esc(channel_label(channel))}: {copyable(result.short_url)}" for channel, result in results]
     if len(results) > 1:
         lines.append("Share each link only where it is meant to go, so Lantern can tell them apart.")
+    lines.append(COPY_HINT)
     return "\n".join(lines)
 
 
+def copyable(short_url: str) -> str:
+    """A short link as tap-to-copy code: tapping copies it instead of opening it (and counting a click)."""
+    return f"<code>{esc(short_url)}</code>"
+
+
 def channel_link_text(url: str, channel: str, result: ShortenResult) -> str:
-    """A pasted link's reply, and the same message after a channel button is pressed."""
+    """A pasted link's reply: the Telegram link to copy, and buttons for the other apps."""
     return "\n".join(
         [
             f"Your link for <b>{esc(channel_label(channel))}</b>:",
-            esc(result.short_url),
+            copyable(result.short_url),
             f"It opens {esc(url)}",
-            "Sharing it somewhere else? Pick the app below for a link tagged for it.",
+            "Sharing it somewhere else? Each button opens that app with a link tagged for it.",
         ]
     )
 

@@ -145,6 +145,7 @@ MAIN = [
     case("clicks by campaign this month", C, "2026-11-01", "2026-12-01", group_by=GroupBy.CAMPAIGN),
     case("clicks by link", C, "2026-11-20", "2026-11-27", group_by=GroupBy.LINK),
     case("clicks by sharer this month", C, "2026-11-01", "2026-12-01", group_by=GroupBy.SHARER),
+    case("clicks by workspace this month", C, "2026-11-01", "2026-12-01", group_by=GroupBy.WORKSPACE),
     case("clicks by country last 7 days", C, "2026-11-20", "2026-11-27", group_by=GroupBy.COUNTRY),
     case("visits by device this week", V, "2026-11-23", "2026-11-30", group_by=GroupBy.DEVICE),
     case("visits per browser today", V, "2026-11-26", "2026-11-27", group_by=GroupBy.BROWSER),

@@ -204,3 +204,48 @@ def test_link_state() -> None:
     assert replace(link, disabled=True).state(NOW).value == "disabled"
     assert replace(link, expires_at=NOW).state(NOW).value == "expired"
     assert replace(link, max_clicks=1, clicks=1).state(NOW).value == "exhausted"
+
+
+# --- previews: what would be made, nothing stored (Telegram inline mode) ---------------------
+
+ADA = SharerRef("telegram", "4711", "Ada")
+
+
+async def test_a_preview_stores_no_link_and_promises_a_slug_the_link_then_gets() -> None:
+    repo = FakeLinks()
+    shortener = make(repo, ["promise1", "other01"])
+    request = ShortenRequest("https://example.com/post", channel="telegram", sharer=ADA)
+    preview = await shortener.preview(request)
+    assert (preview.slug, preview.existing) == ("promise1", False)
+    assert preview.short_url == "https://go.test/promise1"
+    assert "utm_source=telegram" in preview.tagged_target
+    assert repo.links == {}
+    made = await shortener.shorten(replace(request, reserved_slug=preview.slug))
+    assert (made.link.slug, made.created) == ("promise1", True)
+    again = await shortener.shorten(replace(request, reserved_slug=preview.slug))
+    assert (again.link.slug, again.created) == ("promise1", False)
+
+
+async def test_a_preview_of_an_existing_link_names_it() -> None:
+    repo = FakeLinks()
+    shortener = make(repo, ["first01", "unused1"])
+    request = ShortenRequest("https://example.com/post", channel="telegram", sharer=ADA)
+    await shortener.shorten(request)
+    preview = await shortener.preview(request)
+    assert (preview.slug, preview.existing) == ("first01", True)
+
+
+async def test_a_promised_slug_is_kept_even_when_the_same_link_appeared_meanwhile() -> None:
+    repo = FakeLinks()
+    shortener = make(repo, ["promise1", "meanwhl"])
+    request = ShortenRequest("https://example.com/post", channel="telegram", sharer=ADA)
+    preview = await shortener.preview(request)
+    await shortener.shorten(request)  # someone made the same link under another slug
+    made = await shortener.shorten(replace(request, reserved_slug=preview.slug))
+    assert made.link.slug == "promise1"  # the posted message names this slug, so it must exist
+    assert {link.slug for link in repo.links.values()} == {"promise1", "meanwhl"}
+
+
+async def test_a_preview_checks_the_url_like_shorten() -> None:
+    with pytest.raises(InvalidUrl):
+        await make(FakeLinks()).preview(ShortenRequest("javascript:alert(1)", sharer=ADA))

@@ -99,11 +99,11 @@ class Emulator:
     url: str
     private_channel: str
 
-    def call(self, method: str, **args: str) -> dict[str, Any]:
+    def call(self, method: str, token: str = INSPECTOR_TOKEN, **args: str) -> dict[str, Any]:
         request = urllib.request.Request(
             f"{self.url}/api/{method}",
             data=urlencode(args).encode(),
-            headers={"Authorization": f"Bearer {INSPECTOR_TOKEN}"},
+            headers={"Authorization": f"Bearer {token}"},
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             answer: dict[str, Any] = json.loads(response.read())
@@ -212,6 +212,50 @@ class ApiCall:
     method: str
     args: dict[str, Any]
     answer: dict[str, Any]
+    token: str = ""
+
+
+@dataclass
+class Grant:
+    """A workspace (or org) approving the app on Slack's consent page: what `oauth.v2.access` returns."""
+
+    team_id: str | None
+    team_name: str = "Second Team"
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False
+    token: str = ""
+    refresh_token: str | None = None
+    expires_in: int | None = None
+
+    def oauth_answer(self) -> dict[str, Any]:
+        answer: dict[str, Any] = {
+            "ok": True,
+            "app_id": "A0LANTERN",
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": "commands,chat:write,files:write,links:read,links:write,users:read",
+            "token_type": "bot",
+            "access_token": self.token,
+            "bot_user_id": BOT_USER,
+            "team": {"id": self.team_id, "name": self.team_name} if self.team_id else None,
+            "enterprise": {"id": self.enterprise_id, "name": "Org"} if self.enterprise_id else None,
+            "is_enterprise_install": self.is_enterprise_install,
+        }
+        if self.refresh_token is not None:
+            answer |= {"refresh_token": self.refresh_token, "expires_in": self.expires_in}
+        return answer
+
+    def auth_test(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://second.slack.test/",
+            "team": self.team_name,
+            "team_id": self.team_id,
+            "enterprise_id": self.enterprise_id,
+            "user": "lantern",
+            "user_id": BOT_USER,
+            "bot_id": "B0LANTERN",
+            "is_enterprise_install": self.is_enterprise_install,
+        }
 
 
 @dataclass
@@ -225,6 +269,15 @@ class SlackPeer:
     socket: web.WebSocketResponse | None = None
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    #: The install stand-in: codes Slack's consent page would hand out, and the tokens they became.
+    grants: dict[str, Grant] = field(default_factory=dict)
+    issued: dict[str, Grant] = field(default_factory=dict)
+    #: Methods answered once with 429 and `Retry-After: 1`, as Slack does past a method's rate tier.
+    throttle_once: set[str] = field(default_factory=set)
+
+    def grant(self, code: str, grant: Grant) -> None:
+        """Let `code` be traded for this workspace's token at `oauth.v2.access`."""
+        self.grants[code] = grant
 
     def url(self, path: str) -> str:
         assert self.server is not None
@@ -269,6 +322,12 @@ class SlackPeer:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if method in self.throttle_once:
+            self.throttle_once.discard(method)
+            self.calls.append(ApiCall(method, {}, {"ok": False, "error": "ratelimited"}))
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+            )
         args: dict[str, Any] = dict(request.query)
         raw = await request.read()
         is_json = request.content_type == "application/json"
@@ -277,15 +336,56 @@ class SlackPeer:
         elif raw:
             args |= dict(parse_qsl(raw.decode()))
         authorization = request.headers.get("Authorization", "")
-        if method == "apps.connections.open":
+        token = authorization.removeprefix("Bearer ") if authorization.startswith("Bearer ") else ""
+        token = token or str(args.get("token") or "")
+        if method == "oauth.v2.access":
+            answer = self._oauth_access(args)
+        elif token in self.issued:
+            answer = self._as_installed_workspace(method, args, self.issued[token])
+        elif method == "apps.connections.open":
             answer = {"ok": True, "url": self.url("/socket").replace("http://", "ws://")}
         elif method in LOCAL_METHODS:
             answer = {"ok": True}
         else:
             answer = await self._forward(method, args, authorization, as_json=is_json)
-        self.calls.append(ApiCall(method, args, answer))
+        self.calls.append(ApiCall(method, args, answer, token))
         await self._notify()
         return web.json_response(answer)
+
+    def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Slack's `oauth.v2.access`: a code from the consent page, or a refresh token, for a bot token."""
+        if args.get("grant_type") == "refresh_token":
+            for grant in list(self.issued.values()):
+                if grant.refresh_token and grant.refresh_token == args.get("refresh_token"):
+                    renewed = Grant(
+                        **{
+                            **grant.__dict__,
+                            "token": grant.token + "-renewed",
+                            "refresh_token": "xoxe-renewed",
+                        }
+                    )
+                    renewed.expires_in = 43_200
+                    self.issued[renewed.token] = renewed
+                    return renewed.oauth_answer()
+            return {"ok": False, "error": "invalid_refresh_token"}
+        approved = self.grants.pop(str(args.get("code") or ""), None)
+        if approved is None:
+            return {"ok": False, "error": "invalid_code"}
+        self.issued[approved.token] = approved
+        return approved.oauth_answer()
+
+    @staticmethod
+    def _as_installed_workspace(method: str, args: dict[str, Any], grant: Grant) -> dict[str, Any]:
+        """Calls made with a token the stand-in issued: the emulator knows only its own workspace."""
+        if method == "auth.test":
+            return grant.auth_test()
+        if method == "users.info":
+            name = f"Someone at {grant.team_name}"
+            return {
+                "ok": True,
+                "user": {"id": args.get("user"), "name": "someone", "profile": {"display_name": name}},
+            }
+        return {"ok": True}
 
     async def _forward(self, method: str, args: dict[str, Any], authorization: str, *, as_json: bool) -> Any:
         """Send the call on to the emulator, always as a POST with the arguments in the body.
@@ -377,8 +477,45 @@ class SlackLantern:
         ) as r:
             return Sent(r.status, await r.text())
 
+    def trigger_id(self) -> str:
+        """A trigger id the emulator will accept once for views.open, as Slack puts in each interaction."""
+        answer = self.peer.emulator.call("views.generateTriggerId", BOT_TOKEN, user_id=USER)
+        return str(answer["trigger_id"])
+
+    async def submit(
+        self, view: dict[str, Any], values: dict[str, dict[str, Any]], *, team: str = TEAM
+    ) -> Sent:
+        """Submit a modal the way Slack does (`view_submission`), with `values` as its state."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": team, "domain": "lantern-test"},
+            "user": {"id": USER, "username": "admin", "name": "admin", "team_id": team},
+            "api_app_id": "A0LANTERN",
+            "trigger_id": "1.2.3",
+            "view": {**view, "id": "V0FORM", "team_id": team, "state": {"values": values}},
+            "is_enterprise_install": False,
+        }
+        return await self.post(
+            urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
+        )
+
+    async def opened_view(self, count: int = 1) -> dict[str, Any]:
+        """The modal Lantern opened (views.open, as the emulator accepted it)."""
+        calls = await self.peer.wait_for_call("views.open", count)
+        call = calls[count - 1]
+        assert call.answer["ok"] is True, call.answer
+        view = call.args["view"]
+        parsed: dict[str, Any] = json.loads(view) if isinstance(view, str) else view
+        return parsed
+
     def command_body(
-        self, command: str, text: str, *, team: str = TEAM, channel: str = CHANNEL
+        self,
+        command: str,
+        text: str,
+        *,
+        team: str = TEAM,
+        channel: str = CHANNEL,
+        channel_name: str = "general",
     ) -> tuple[str, bytes]:
         key, response_url = self.peer.response_url()
         payload = {
@@ -386,7 +523,7 @@ class SlackLantern:
             "team_id": team,
             "team_domain": "lantern-test",
             "channel_id": channel,
-            "channel_name": "general",
+            "channel_name": channel_name,
             "user_id": USER,
             "user_name": "admin",
             "command": command,
@@ -394,12 +531,20 @@ class SlackLantern:
             "api_app_id": "A0LANTERN",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": "1.2.3",
+            "trigger_id": self.trigger_id(),
         }
         return key, urlencode(payload).encode()
 
-    async def command(self, command: str, text: str, *, team: str = TEAM, channel: str = CHANNEL) -> Sent:
-        key, body = self.command_body(command, text, team=team, channel=channel)
+    async def command(
+        self,
+        command: str,
+        text: str,
+        *,
+        team: str = TEAM,
+        channel: str = CHANNEL,
+        channel_name: str = "general",
+    ) -> Sent:
+        key, body = self.command_body(command, text, team=team, channel=channel, channel_name=channel_name)
         sent = await self.post(body, "application/x-www-form-urlencoded")
         sent.key = key
         return sent
@@ -409,7 +554,7 @@ class SlackLantern:
         payload = {
             "type": "message_action",
             "callback_id": "get_tracked_link",
-            "trigger_id": "1.2.3",
+            "trigger_id": self.trigger_id(),
             "response_url": response_url,
             "team": {"id": team, "domain": "lantern-test"},
             "user": {"id": USER, "username": "admin", "name": "admin", "team_id": team},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from bot.slack.people import sharer_ref
 from tests.slack.conftest import BASE_URL, TEAM, USER, SlackLantern, settle
@@ -99,3 +100,63 @@ async def test_foreign_links_only_get_no_unfurl(slack: SlackLantern) -> None:
     await settle()
     assert slack.peer.called("chat.unfurl") == []
     assert await slack.visits() == []
+
+
+async def press(slack: SlackLantern, action_id: str, value: str) -> int:
+    """A button pressed on the App Home tab (`block_actions`)."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM, "domain": "lantern-test"},
+        "user": {"id": USER, "username": "admin", "name": "admin", "team_id": TEAM},
+        "api_app_id": "A0LANTERN",
+        "trigger_id": slack.trigger_id(),
+        "container": {"type": "view", "view_id": "V0HOME"},
+        "view": {"id": "V0HOME", "type": "home", "team_id": TEAM},
+        "actions": [
+            {"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1.2"}
+        ],
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    return (await slack.post(body, "application/x-www-form-urlencoded")).status
+
+
+def published_text(slack: SlackLantern, index: int) -> str:
+    view = slack.peer.called("views.publish")[index].args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    return json.dumps(view["blocks"], ensure_ascii=False)
+
+
+async def test_home_buttons_copy_disable_enable_and_open_the_dashboard(slack: SlackLantern) -> None:
+    mine = await shorten(slack, "https://example.com/buttons")
+    await slack.event(home_event())
+    await slack.peer.wait_for_call("views.publish")
+    text = published_text(slack, 0)
+    assert '"action_id": "home_copy"' in text and '"action_id": "home_disable"' in text
+    assert f'"url": "{BASE_URL}/dashboard/links/{mine}"' in text
+
+    assert await press(slack, "home_copy", mine) == 200
+    copy = await slack.opened_view()
+    assert copy["blocks"][0]["element"]["initial_value"] == f"{BASE_URL}/{mine}"
+
+    assert await press(slack, "home_disable", mine) == 200
+    await slack.peer.wait_for_call("views.publish", 2)
+    link = await slack.parts.links.get_by_slug(mine)
+    assert link is not None and link.disabled
+    assert '"action_id": "home_enable"' in published_text(slack, 1)
+    async with slack.client.get(slack.server.make_url(f"/{mine}"), allow_redirects=False) as gone:
+        assert gone.status == 410
+
+    assert await press(slack, "home_enable", mine) == 200
+    await slack.peer.wait_for_call("views.publish", 3)
+    link = await slack.parts.links.get_by_slug(mine)
+    assert link is not None and not link.disabled
+    assert await press(slack, "home_dashboard", "") == 200
+
+
+async def test_a_link_of_someone_else_cannot_be_disabled_from_home(slack: SlackLantern) -> None:
+    theirs = await shorten(slack, "https://example.org/theirs", mine=False)
+    assert await press(slack, "home_disable", theirs) == 200
+    await settle()
+    link = await slack.parts.links.get_by_slug(theirs)
+    assert link is not None and not link.disabled
+    assert slack.peer.called("views.publish") == []

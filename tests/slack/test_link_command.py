@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 from bot.slack.people import sharer_ref
@@ -58,11 +59,11 @@ async def test_the_sharer_is_the_slack_user_and_the_default_channel_is_slack(sla
     assert "`https://go.lantern.test/spring-guide`" in str(reply)
     sharer = await slack.parts.links.get_or_create_sharer(sharer_ref(TEAM, USER, "admin"))
     assert sharer.id == link.sharer_id and sharer.handle == "admin"
-    assert [call.args for call in slack.peer.called("users.info")] == [{"user": USER}]
+    assert [call.args for call in slack.peer.called("users.info")] == [{"user": USER, "team_id": TEAM}]
 
 
 async def test_help_and_usage_problems_are_ephemeral_and_friendly(slack: SlackLantern) -> None:
-    help_reply = await slack.peer.wait_for_response((await slack.command("/link", "")).key)
+    help_reply = await slack.peer.wait_for_response((await slack.command("/link", "help")).key)
     assert "/link URL [for CHANNEL" in help_reply["text"]
 
     wrong = await slack.peer.wait_for_response((await slack.command("/link", "for whatsapp")).key)
@@ -96,6 +97,11 @@ async def test_shortcut_makes_a_slack_link_for_each_url_in_the_message(slack: Sl
     }
     sent = await slack.shortcut(message)
     assert sent.status == 200
+    view = await slack.opened_view()
+    assert "https://example.org/b?x=1&y=2" in json.dumps(view["blocks"])
+    assert await slack.link_count() == 0  # nothing is made until the channels are picked
+    submitted = await slack.submit(view, {"channels": {"value": {"selected_options": [{"value": "slack"}]}}})
+    assert submitted.status == 200
     reply = await slack.peer.wait_for_response(sent.key)
 
     links = await slack.links()

@@ -74,3 +74,16 @@ async def test_a_channel_without_the_bot_still_gets_the_answer_and_an_invite_hin
     assert "/invite @Lantern" in hint["text"]
     (completed,) = slack.peer.called("files.completeUploadExternal")
     assert completed.answer == {"ok": False, "error": "not_in_channel"}
+
+
+async def test_a_direct_message_gets_the_answer_and_a_hint_that_fits_a_dm(slack: SlackLantern) -> None:
+    await make_links(slack)
+    sent = await slack.command(
+        "/linkstats", "links by day this week", channel="D0SOMEONE", channel_name="directmessage"
+    )
+    answer = await slack.peer.wait_for_response(sent.key)
+    assert answer["response_type"] == "in_channel"
+    hint = await slack.peer.wait_for_response(sent.key, count=2)
+    assert hint["response_type"] == "ephemeral"
+    assert "direct message" in hint["text"]
+    assert "invite" not in hint["text"].lower()

@@ -9,6 +9,7 @@ import pytest
 from bot.slack.app import HOME_EVENT, LINK_COMMAND, STATS_COMMAND, UNFURL_EVENT
 from bot.slack.install import EVENTS_PATH
 from bot.slack.links import LINK_SHORTCUT
+from bot.slack.oauth import BOT_SCOPES, REDIRECT_PATH
 from tests.slack.conftest import read_manifest
 
 
@@ -23,7 +24,12 @@ def test_commands_shortcut_and_events_match_the_listeners(manifest: dict[str, An
     assert [(s["type"], s["callback_id"]) for s in features["shortcuts"]] == [("message", LINK_SHORTCUT)]
     assert features["app_home"]["home_tab_enabled"] is True
     assert sorted(manifest["settings"]["event_subscriptions"]["bot_events"]) == sorted(
-        [HOME_EVENT, UNFURL_EVENT]
+        [
+            HOME_EVENT,
+            UNFURL_EVENT,
+            "app_uninstalled",
+            "tokens_revoked",
+        ]  # the last two: Bolt's install clean-up
     )
 
 
@@ -40,3 +46,10 @@ def test_http_mode_by_default_with_the_scopes_the_features_need(manifest: dict[s
     assert manifest["features"]["unfurl_domains"] == ["YOUR-SHORT-LINK-HOST"]
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "files:write", "links:read", "links:write", "users:read"} <= scopes
+
+
+def test_installs_ask_for_the_manifest_scopes_and_come_back_to_the_redirect_path(
+    manifest: dict[str, Any],
+) -> None:
+    assert list(BOT_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
+    assert manifest["oauth_config"]["redirect_urls"] == [f"https://YOUR-HOST{REDIRECT_PATH}"]

@@ -147,5 +147,7 @@ async def test_a_shortcut_on_a_long_message_is_not_refused_for_its_size(slack: S
     message = {"text": "<https://example.com/long> " + "words " * 15_000}  # ~90 KB, over the tracker's 64 KiB
     sent = await slack.shortcut(message)
     assert sent.status == 200
+    view = await slack.opened_view()
+    await slack.submit(view, {"channels": {"value": {"selected_options": [{"value": "slack"}]}}})
     reply = await slack.peer.wait_for_response(sent.key)
     assert "`https://go.lantern.test/" in str(reply)

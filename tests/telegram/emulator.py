@@ -180,9 +180,11 @@ class BotMessage:
         )
 
     def buttons(self) -> dict[str, str]:
-        """Button text → callback data."""
+        """Button text → its URL or callback data."""
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return {button["text"]: button["callback_data"] for row in rows for button in row}
+        return {
+            button["text"]: button.get("url") or button["callback_data"] for row in rows for button in row
+        }
 
 
 class EmulatedUser:

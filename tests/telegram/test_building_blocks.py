@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from telegram import InputTextMessageContent, LinkPreviewOptions
 
 from bot.telegram import inline, keyboards, replies
 from bot.telegram.commands import UsageError
-from bot.telegram.dedupe import RecentUpdates
 from tracking.core.errors import InvalidUrl
 from tracking.core.links import Link
 from tracking.core.questions.model import QuestionNotUnderstood
-from tracking.core.shortening import ShortenResult
+from tracking.core.shortening import ShortenPreview, ShortenResult
 
 
 def result_for(slug: str, channel: str, target: str = "https://example.com/") -> ShortenResult:
@@ -31,52 +29,52 @@ def result_for(slug: str, channel: str, target: str = "https://example.com/") ->
     return ShortenResult(link, f"https://go.example.com/{slug}", created=True)
 
 
-def test_callback_data_round_trips_and_fits() -> None:
-    data = keyboards.callback_data("Ab3_x-9", "whatsapp")
-    assert data == "ch:Ab3_x-9:whatsapp"
-    assert keyboards.parse_callback(data) == ("Ab3_x-9", "whatsapp")
-    longest = "s" * 64
-    assert keyboards.callback_data(longest, "whatsapp") is None
-
-
-@pytest.mark.parametrize(
-    "data",
-    ["", "ch", "ch:abc", "ch:abc:", "xx:abc1:sms", "ch:a b:sms", "ch:abc1:facebook", "ch::sms", "ch:ab:sms"],
-)
-def test_foreign_callback_data_is_ignored(data: str) -> None:
-    assert keyboards.parse_callback(data) is None
-
-
-def test_share_keyboard_offers_every_other_channel() -> None:
-    first = keyboards.share_keyboard("abc1234", showing="telegram")
-    assert first is not None
-    buttons = {b.text: b.callback_data for row in first.inline_keyboard for b in row}
+def test_share_buttons_open_each_app_with_its_own_link() -> None:
+    keyboard = keyboards.share_keyboard(
+        {
+            "telegram": "https://go.example.com/tg00001",
+            "whatsapp": "https://go.example.com/wa00001",
+            "email": "https://go.example.com/em00001",
+            "sms": "https://go.example.com/sm00001",
+        }
+    )
+    assert keyboard is not None
+    buttons = {b.text: b.url for row in keyboard.inline_keyboard for b in row}
     assert buttons == {
-        "WhatsApp": "ch:abc1234:whatsapp",
-        "Email": "ch:abc1234:email",
-        "SMS": "ch:abc1234:sms",
-        "Other chat": "ch:abc1234:direct",
+        "WhatsApp": "https://wa.me/?text=https%3A%2F%2Fgo.example.com%2Fwa00001",
+        "Email": "mailto:?body=https%3A%2F%2Fgo.example.com%2Fem00001",
+        "SMS": "sms:?body=https%3A%2F%2Fgo.example.com%2Fsm00001",
     }
-    after = keyboards.share_keyboard("abc1234", showing="whatsapp")
-    assert after is not None
-    labels = [b.text for row in after.inline_keyboard for b in row]
-    assert labels == ["Telegram", "Email", "SMS", "Other chat"]
-    assert keyboards.share_keyboard("s" * 60, showing="telegram") is None
+    only_sms = keyboards.share_keyboard({"sms": "https://go.example.com/x"})
+    assert only_sms is not None and [b.text for row in only_sms.inline_keyboard for b in row] == ["SMS"]
+    assert keyboards.share_keyboard({"telegram": "https://go.example.com/x"}) is None
 
 
-def test_inline_result_ids_round_trip() -> None:
-    assert inline.result_id("abc1234", "email") == "abc1234:email"
-    assert inline.parse_result_id("abc1234:email") == ("abc1234", "email")
-    assert inline.result_id("s" * 60, "whatsapp") is None
-    for foreign in ("", "abc1234", "abc1234:", "abc1234:wa", "abc1234:nope", ":email", "a b:email"):
+def test_inline_result_ids_carry_the_promised_slug() -> None:
+    assert inline.result_id("abc1234") == "abc1234:telegram"
+    assert inline.parse_result_id("abc1234:telegram") == "abc1234"
+    assert (
+        inline.parse_result_id("abc1234:email") == "abc1234"
+    )  # older results: posted into Telegram all the same
+    assert inline.result_id("s" * 60) is None
+    for foreign in ("", "abc1234", ":telegram", "a b:telegram", "ab:telegram"):
         assert inline.parse_result_id(foreign) is None
 
 
 def test_inline_article_posts_the_bare_short_link_with_its_preview() -> None:
-    article = inline.article(result_for("abc1234", "whatsapp"), "whatsapp")
+    preview = ShortenPreview(
+        "abc1234",
+        "https://go.example.com/abc1234",
+        "https://example.com/post",
+        "https://example.com/post?utm_source=telegram",
+        "telegram",
+        None,
+        existing=False,
+    )
+    article = inline.article(preview)
     assert article is not None
-    assert article.id == "abc1234:whatsapp"
-    assert article.title == "Link for WhatsApp"
+    assert article.id == "abc1234:telegram"
+    assert article.title == "Share a link tagged for Telegram"
     content = article.input_message_content
     assert isinstance(content, InputTextMessageContent)
     assert content.message_text == "https://go.example.com/abc1234"
@@ -108,13 +106,3 @@ def test_replies_escape_what_users_typed() -> None:
         "lantern_bot"
     )
     assert "1234" in replies.refusal_text(1234)
-
-
-def test_recent_updates_remember_a_bounded_number() -> None:
-    recent = RecentUpdates(size=3)
-    assert [recent.first_time(i) for i in (1, 2, 1, 3, 2)] == [True, True, False, True, False]
-    assert recent.first_time(4) is True  # 1 is forgotten now
-    assert recent.first_time(1) is True
-    assert recent.first_time(4) is False
-    with pytest.raises(ValueError, match="at least 1"):
-        RecentUpdates(size=0)

@@ -55,6 +55,8 @@ class BotApiStandIn:
 
 
 async def settings_for(tmp_path: Path, api_url: str, **values: Any) -> Settings:
+    if not values.get("telegram_allow_anyone"):
+        values.setdefault("telegram_allowed_users", "42")  # the bot is closed to everyone without a list
     url = f"sqlite+aiosqlite:///{tmp_path / 'lantern.db'}"
     engine = create_engine(url)
     await migrate.upgrade(engine)
@@ -89,7 +91,9 @@ async def test_webhook_state_against_the_mode(
     clean_env: None, tmp_path: Path, stand_in: tuple[BotApiStandIn, str]
 ) -> None:
     peer, api_url = stand_in
-    polling = await settings_for(tmp_path, api_url, telegram_token="123:abc", telegram_mode="polling")
+    polling = await settings_for(
+        tmp_path, api_url, telegram_token="123:abc", telegram_mode="polling", telegram_allow_anyone=True
+    )
     checks = telegram_lines(await run_checks(polling))
     assert (checks["telegram webhook"].status, checks["telegram webhook"].message) == (
         Status.OK,

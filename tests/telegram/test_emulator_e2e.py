@@ -4,7 +4,7 @@ a user's `/link`, a pasted URL and a button press, and `/stats`, read back as th
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from aiohttp import ClientSession
 
@@ -23,7 +23,7 @@ async def test_link_for_whatsapp_is_tagged_and_credited_to_the_telegram_user(emu
     (reply,) = await emulated.user.replies()
     assert "<b>Your links</b> for https://example.com/post" in reply.text
     [slug] = slugs_in(reply.text)
-    assert f"WhatsApp: {emulated.parts.shortener.short_url(slug)}" in reply.text
+    assert f"WhatsApp: <code>{emulated.parts.shortener.short_url(slug)}</code>" in reply.text
 
     [link] = await emulated.storage.links()
     [sharer] = await emulated.storage.sharers()
@@ -35,26 +35,25 @@ async def test_link_for_whatsapp_is_tagged_and_credited_to_the_telegram_user(emu
         assert emulated.proxy.forwarded == 1  # the update came through the webhook, with the secret
 
 
-async def test_pasted_url_then_a_button_shows_that_channels_link(emulated: Emulated) -> None:
+async def test_a_pasted_url_gets_its_telegram_link_and_share_buttons(emulated: Emulated) -> None:
     await emulated.user.write("have a look https://example.com/a?ref=1")
     (reply,) = await emulated.user.replies()
     assert "Your link for <b>Telegram</b>:" in reply.text
     assert "It opens https://example.com/a?ref=1" in reply.text
     [telegram_slug] = slugs_in(reply.text)
-    assert list(reply.buttons()) == ["WhatsApp", "Email", "SMS", "Other chat"]
-    assert reply.buttons()["WhatsApp"] == f"ch:{telegram_slug}:whatsapp"
+    assert f"<code>{emulated.parts.shortener.short_url(telegram_slug)}</code>" in reply.text
+    buttons = reply.buttons()
+    assert list(buttons) == ["WhatsApp", "Email", "SMS"]
 
-    await emulated.user.press(reply, "WhatsApp")
-    edited = await emulated.user.edited(reply)
-    assert "Your link for <b>WhatsApp</b>:" in edited.text
-    [whatsapp_slug] = slugs_in(edited.text)
-    assert list(edited.buttons()) == ["Telegram", "Email", "SMS", "Other chat"]
-
-    links = {link.slug: link for link in await emulated.storage.links()}
-    assert set(links) == {telegram_slug, whatsapp_slug}
-    assert links[telegram_slug].channel == "telegram" and links[whatsapp_slug].channel == "whatsapp"
-    assert links[whatsapp_slug].target == "https://example.com/a?ref=1"
-    assert links[whatsapp_slug].sharer_id == links[telegram_slug].sharer_id is not None
+    links = {link.channel: link for link in await emulated.storage.links()}
+    assert links["telegram"].slug == telegram_slug
+    assert buttons["WhatsApp"].endswith("%2F" + links["whatsapp"].slug)
+    assert buttons["Email"] == "mailto:?body=" + quote(
+        emulated.parts.shortener.short_url(links["email"].slug), safe=""
+    )
+    assert buttons["SMS"].startswith("sms:?body=")
+    assert {link.target for link in links.values()} == {"https://example.com/a?ref=1"}
+    assert len({link.sharer_id for link in links.values()}) == 1
 
 
 async def test_stats_answers_in_html(emulated: Emulated) -> None:

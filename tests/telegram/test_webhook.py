@@ -54,6 +54,42 @@ async def test_start_up_registers_the_webhook_with_its_secret(recorded: Recorded
     assert "getUpdates" not in [c.method for c in recorded.recorder.calls]
 
 
+async def test_start_up_registers_commands_and_descriptions_in_english_and_french(
+    recorded: RecordedBot,
+) -> None:
+    menus = recorded.recorder.of("setMyCommands")
+    by_place = {
+        (json.loads(call.params["scope"])["type"], call.params.get("language_code")): json.loads(
+            call.params["commands"]
+        )
+        for call in menus
+    }
+    assert set(by_place) == {
+        ("all_private_chats", None),
+        ("all_group_chats", None),
+        ("all_private_chats", "fr"),
+        ("all_group_chats", "fr"),
+    }
+    assert [c["command"] for c in by_place[("all_private_chats", None)]] == ["link", "stats", "help", "start"]
+    assert [c["command"] for c in by_place[("all_group_chats", None)]] == ["link", "stats", "help"]
+    assert by_place[("all_private_chats", "fr")][0]["description"].startswith("Créer des liens suivis")
+    descriptions = {
+        call.params.get("language_code"): call.params["description"]
+        for call in recorded.recorder.of("setMyDescription")
+    }
+    assert descriptions[None].startswith("Lantern makes short links")
+    assert descriptions["fr"].startswith("Lantern crée des liens courts")
+    assert len(recorded.recorder.of("setMyShortDescription")) == 2
+    [webhook] = recorded.recorder.of("setWebhook")
+    assert webhook.params.get("drop_pending_updates") in (None, "false")
+
+
+async def test_pending_updates_are_dropped_when_asked(start_bot: StartBot, sqlite_url: str) -> None:
+    bot = await start_bot(sqlite_url, telegram_drop_pending_updates=True)
+    [webhook] = bot.recorder.of("setWebhook")
+    assert webhook.params["drop_pending_updates"] == "true"
+
+
 @pytest.mark.parametrize("secret", [None, "", "wrong", SECRET[:-1], SECRET[:-1] + "X", SECRET + "x"])
 async def test_missing_or_wrong_secret_is_401_and_changes_nothing(
     recorded: RecordedBot, secret: str | None
@@ -84,48 +120,65 @@ async def test_the_same_update_id_is_handled_once(recorded: RecordedBot) -> None
     assert len(await recorded.storage.links()) == 1
 
 
-async def test_inline_query_offers_one_result_per_channel_and_a_pick_is_a_share(
+async def test_inline_typing_creates_nothing_and_a_pick_makes_one_telegram_link(
     start_bot: StartBot, database_url: str
 ) -> None:
-    bot = await start_bot(database_url)
-    assert await bot.post(inline_query_update("https://example.com/post")) == 200
-    [answer] = await bot.recorder.wait_for("answerInlineQuery")
-    assert answer.params["is_personal"] == "true"
-    results = json.loads(answer.params["results"])
-    links = {link.slug: link for link in await bot.storage.links()}
-    assert [r["title"] for r in results] == [
-        "Link for Telegram",
-        "Link for WhatsApp",
-        "Link for Email",
-        "Link for SMS",
-        "Link for Other chat",
-    ]
-    for result in results:
-        slug, channel = result["id"].split(":")
-        assert links[slug].channel == channel
-        assert result["type"] == "article"
-        assert result["input_message_content"]["message_text"] == f"https://go.example.com/{slug}"
+    bot = await start_bot(database_url, link_rate_per_minute=1, link_rate_burst=1)
+    typed = "https://example.com/post"
+    for end in range(len("https://example.c"), len(typed) + 1):  # letter by letter
+        assert await bot.post(inline_query_update(typed[:end])) == 200
+    answers = await bot.recorder.wait_for("answerInlineQuery", len(typed) - len("https://example.c") + 1)
+    await asyncio.sleep(QUIET)
+    assert await bot.storage.links() == []
+    last = answers[-1]
+    assert last.params["is_personal"] == "true"
+    [result] = json.loads(last.params["results"])
+    slug = result["id"].split(":")[0]
+    assert result["id"] == f"{slug}:telegram"
+    assert result["input_message_content"]["message_text"] == f"https://go.example.com/{slug}"
+    for answer in answers:  # never "slow down" while typing, though the limit is one link
+        assert "button" not in answer.params or "slow down" not in answer.params["button"]
+
+    assert await bot.post(chosen_result_update(result["id"], query=typed)) == 200
+    [link] = await eventually(bot.storage.links)
+    assert (link.slug, link.channel, link.target) == (slug, "telegram", typed)
+    assert "utm_source=telegram" in link.tagged_target
+    [share] = await eventually(bot.storage.visits)
+    assert (share.link_id, share.kind, share.channel) == (link.id, "preview", "telegram")
+    assert (share.evidence, share.rule) == ("platform-event", "telegram-inline")
     [sharer] = await bot.storage.sharers()
     assert (sharer.platform, sharer.external_id) == ("telegram", str(USER["id"]))
 
-    whatsapp = results[1]["id"]
-    assert await bot.post(chosen_result_update(whatsapp, query="https://example.com/post")) == 200
-    visits = await eventually(bot.storage.visits)
-    [share] = visits
-    assert (share.link_id, share.kind, share.channel) == (
-        links[whatsapp.split(":")[0]].id,
-        "preview",
-        "whatsapp",
-    )
-    assert (share.evidence, share.rule) == ("platform-event", "telegram-inline")
+    # the limit counted the one pick: the next link is refused, though none was made while typing
+    await bot.post(message_update("/link https://example.com/next"))
+    [refused] = await bot.recorder.wait_for("sendMessage")
+    assert refused.params["text"].startswith("Slow down")
+    assert len(await bot.storage.links()) == 1
 
 
-async def test_inline_query_names_channels_and_campaign(recorded: RecordedBot) -> None:
+async def test_inline_offers_only_telegram_even_when_other_channels_are_named(recorded: RecordedBot) -> None:
     await recorded.post(inline_query_update("https://example.com/x for wa, whatsapp, sms campaign Q4"))
     [answer] = await recorded.recorder.wait_for("answerInlineQuery")
-    results = json.loads(answer.params["results"])
-    assert [r["id"].split(":")[1] for r in results] == ["whatsapp", "sms"]
-    assert {link.campaign for link in await recorded.storage.links()} == {"q4"}
+    [result] = json.loads(answer.params["results"])
+    assert result["id"].endswith(":telegram")
+    await recorded.post(
+        chosen_result_update(result["id"], query="https://example.com/x for wa, whatsapp, sms campaign Q4")
+    )
+    [link] = await eventually(recorded.storage.links)
+    assert (link.channel, link.campaign) == ("telegram", "q4")
+
+
+async def test_a_pick_of_an_existing_link_reuses_it(recorded: RecordedBot) -> None:
+    await recorded.post(message_update("/link https://example.com/again"))
+    await recorded.recorder.wait_for("sendMessage")
+    [made] = await recorded.storage.links()
+    await recorded.post(inline_query_update("https://example.com/again"))
+    [answer] = await recorded.recorder.wait_for("answerInlineQuery")
+    [result] = json.loads(answer.params["results"])
+    assert result["id"] == f"{made.slug}:telegram"
+    await recorded.post(chosen_result_update(result["id"], query="https://example.com/again"))
+    await eventually(recorded.storage.visits)
+    assert [link.slug for link in await recorded.storage.links()] == [made.slug]
 
 
 async def test_inline_query_with_a_bad_url_or_nothing_explains_on_the_button(recorded: RecordedBot) -> None:
@@ -145,19 +198,33 @@ async def test_a_pick_of_something_unknown_stores_nothing(recorded: RecordedBot)
     assert await recorded.storage.visits() == []
 
 
-async def test_button_press_edits_the_message(recorded: RecordedBot) -> None:
+async def test_a_pasted_link_comes_to_copy_with_share_buttons_tagged_per_app(recorded: RecordedBot) -> None:
     await recorded.post(message_update("https://example.com/pasted"))
     [sent] = await recorded.recorder.wait_for("sendMessage")
     assert json.loads(sent.params["link_preview_options"]) == {"is_disabled": True}
+    links = {link.channel: link for link in await recorded.storage.links()}
+    assert sorted(links) == ["email", "sms", "telegram", "whatsapp"]
+    assert f"<code>https://go.example.com/{links['telegram'].slug}</code>" in sent.params["text"]
     keyboard = json.loads(sent.params["reply_markup"])["inline_keyboard"]
-    email = next(b["callback_data"] for row in keyboard for b in row if b["text"] == "Email")
-    await recorded.post(callback_update(email, message_id=1000))
-    [edit] = await recorded.recorder.wait_for("editMessageText")
-    await recorded.recorder.wait_for("answerCallbackQuery")
-    assert edit.params["message_id"] == "1000"
-    assert "Your link for <b>Email</b>:" in edit.params["text"]
-    channels = sorted(link.channel for link in await recorded.storage.links())
-    assert channels == ["email", "telegram"]
+    buttons = {b["text"]: b["url"] for row in keyboard for b in row}
+    assert buttons == {
+        "WhatsApp": f"https://wa.me/?text=https%3A%2F%2Fgo.example.com%2F{links['whatsapp'].slug}",
+        "Email": f"mailto:?body=https%3A%2F%2Fgo.example.com%2F{links['email'].slug}",
+        "SMS": f"sms:?body=https%3A%2F%2Fgo.example.com%2F{links['sms'].slug}",
+    }
+
+
+async def test_an_old_or_unknown_button_gets_a_plain_alert(recorded: RecordedBot) -> None:
+    await recorded.post(callback_update("ch:ZZZZZZZ:email", message_id=1000))
+    french = {**USER, "language_code": "fr"}
+    await recorded.post(callback_update("whatever", message_id=1000, user=french))
+    first, second = await recorded.recorder.wait_for("answerCallbackQuery", 2)
+    texts = sorted([first.params["text"], second.params["text"]])
+    assert texts[0].startswith("Ce bouton vient d’un ancien message")
+    assert texts[1].startswith("This button is from an older message and no longer works.")
+    assert all(call.params["show_alert"] == "true" for call in (first, second))
+    assert "ZZZZZZZ" not in " ".join(texts) and "'" not in " ".join(texts)
+    assert recorded.recorder.of("editMessageText") == []
 
 
 async def test_stats_with_a_series_sends_the_chart_as_a_photo(start_bot: StartBot, sqlite_url: str) -> None:
@@ -170,8 +237,9 @@ async def test_stats_with_a_series_sends_the_chart_as_a_photo(start_bot: StartBo
         assert response.status == 302
     await bot.post(message_update("/stats clicks by day this week"))
     [photo] = await bot.recorder.wait_for("sendPhoto")
-    texts = [call.params["text"] for call in bot.recorder.of("sendMessage")]
-    assert texts[-1].startswith("<b>1 click · this week")
+    assert photo.params["caption"].startswith("<b>1 click · this week")  # the answer is the caption
+    assert photo.params["parse_mode"] == "HTML"
+    assert len(bot.recorder.of("sendMessage")) == 1  # only the /link reply: no separate answer
     assert photo.files["photo"].startswith(b"\x89PNG")
     assert photo.params["chat_id"] == str(USER["id"])
 
@@ -339,5 +407,4 @@ async def test_pasted_links_are_read_from_telegrams_entities(
     await recorded.post(update)
     [reply] = await recorded.recorder.wait_for("sendMessage")
     assert f"It opens {target}" in reply.params["text"]
-    [link] = await recorded.storage.links()
-    assert link.target == target
+    assert {link.target for link in await recorded.storage.links()} == {target}

@@ -26,6 +26,8 @@ class SharerRef:
     platform: str
     external_id: str
     display_name: str
+    #: The Slack workspace (team id) the person asked from, for `by workspace`; None elsewhere.
+    workspace: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ first; a dropped key simply starts again with a full bucket).
 
 Pure: the clock is injected (a monotonic one in production, a fake in
 tests), there is no lock (the event loop runs one request at a time) and
-no I/O. Limits are per process: with N workers a key can get N times the
-allowance.
+no I/O. A `RateLimiter` is per process; the link allowance that must hold
+across `--workers N` is a `LinkAllowance` kept in the database (the same
+arithmetic, in tracking.storage.rate_buckets).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
 
 #: Keys remembered at most; each costs about 200 bytes, so 100 k is ~20 MB at worst.
 DEFAULT_MAX_KEYS = 100_000
@@ -130,3 +132,35 @@ def per_minute_in_words(per_minute: float, thing: str) -> str:
     """`30 links a minute`, `1 link a minute`, `0.5 links a minute`."""
     count = int(per_minute) if float(per_minute).is_integer() else per_minute
     return f"{count} {thing if count == 1 else thing + 's'} a minute"
+
+
+class LinkAllowance(Protocol):
+    """How many links a key may still make: the shorten use case asks before and pays after."""
+
+    per_minute: float
+    burst: int
+
+    async def wait(self, key: str, cost: int = 1) -> float:
+        """Seconds until `key` may spend `cost` (0.0: now), spending nothing."""
+        ...
+
+    async def charge(self, key: str, cost: int = 1) -> None:
+        """Spend `cost` (the work was done; concurrent callers may push the key into debt)."""
+        ...
+
+
+class LocalAllowance:
+    """A per-process `RateLimiter` as a `LinkAllowance` (one process, the CLI, unit tests)."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self._limiter = limiter
+        self.per_minute = limiter.per_minute
+        self.burst = limiter.burst
+
+    async def wait(self, key: str, cost: int = 1) -> float:
+        """Seconds until `key` may spend `cost`."""
+        return self._limiter.wait(key, cost)
+
+    async def charge(self, key: str, cost: int = 1) -> None:
+        """Spend `cost`."""
+        self._limiter.charge(key, cost)

@@ -22,8 +22,15 @@ from tracking.core.channels import resolve_channel
 from tracking.core.errors import InvalidInput, LinkNotFound, RateLimited, SlugTaken
 from tracking.core.links import Link, LinkState, NewLink, SharerRef, dedupe_key, short_url
 from tracking.core.ports import DuplicateLink, LinkRepository, SlugCollision
-from tracking.core.rate_limits import RateLimiter, in_words, per_minute_in_words, retry_after_seconds
-from tracking.core.slugs import check_custom_slug, random_slug
+from tracking.core.rate_limits import (
+    LinkAllowance,
+    LocalAllowance,
+    RateLimiter,
+    in_words,
+    per_minute_in_words,
+    retry_after_seconds,
+)
+from tracking.core.slugs import check_custom_slug, looks_like_slug, random_slug
 from tracking.core.tagging import normalise_campaign, tag_url, tags_for
 from tracking.core.urls import MAX_URL_LENGTH, HostPolicy, validate_target
 
@@ -50,6 +57,8 @@ class ShortenRequest:
     max_clicks: int | None = None
     #: Whose allowance this request uses (the API sets `api:<key name>`); None: the sharer's.
     limit_key: str | None = None
+    #: The slug a `preview` promised (an inline result already shows it): the link gets exactly this one.
+    reserved_slug: str | None = None
 
 
 def rate_key(request: ShortenRequest) -> str | None:
@@ -85,6 +94,23 @@ class ShortenResult:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ShortenPreview:
+    """What `shorten` would make, before anything is stored: the slug is promised, not taken.
+
+    `existing` is True when an identical live link is there to be reused.
+    Passing `slug` back as the request's `reserved_slug` makes exactly this link.
+    """
+
+    slug: str
+    short_url: str
+    target: str
+    tagged_target: str
+    channel: str | None
+    campaign: str | None
+    existing: bool
+
+
 class Shortener:
     """Creates links; its dependencies are passed in, so tests use a fake repository."""
 
@@ -96,18 +122,56 @@ class Shortener:
         base_url: str,
         clock: Callable[[], datetime],
         slug_factory: Callable[[], str] = random_slug,
-        limiter: RateLimiter | None = None,
+        limiter: RateLimiter | LinkAllowance | None = None,
     ) -> None:
         self._repo = repo
         self._policy = policy
         self._base_url = base_url
         self._clock = clock
         self._slug_factory = slug_factory
-        self._limiter = limiter
+        self._limiter = LocalAllowance(limiter) if isinstance(limiter, RateLimiter) else limiter
 
     def short_url(self, slug: str) -> str:
         """The public URL of a slug."""
         return short_url(self._base_url, slug)
+
+    async def preview(self, request: ShortenRequest) -> ShortenPreview:
+        """What `shorten` would give, checked the same way, without storing a link or spending
+        the rate limit (a sharer over the limit is told now, not after picking)."""
+        now = self._clock()
+        target = validate_target(request.url, self._policy)
+        channel = resolve_channel(request.channel).name if request.channel else None
+        campaign = normalise_campaign(request.campaign)
+        custom = check_custom_slug(request.slug) if request.slug else None
+        self._check_limits(request, now)
+        await self._check_rate(request)
+        sharer = await self._repo.get_or_create_sharer(request.sharer) if request.sharer else None
+        tagged = tag_url(
+            target,
+            tags_for(channel=channel, campaign=campaign, sharer_handle=sharer.handle if sharer else None),
+        )
+        key = dedupe_key(
+            target=target,
+            channel=channel,
+            campaign=campaign,
+            sharer_id=sharer.id if sharer else None,
+            expires_at=request.expires_at,
+            max_clicks=request.max_clicks,
+        )
+        existing = await self._repo.get_by_dedupe_key(key)
+        reusable = existing is not None and existing.state(now) is LinkState.ACTIVE
+        if existing is not None and reusable and (custom is None or existing.slug == custom):
+            return ShortenPreview(
+                existing.slug,
+                self.short_url(existing.slug),
+                target,
+                existing.tagged_target,
+                channel,
+                campaign,
+                existing=True,
+            )
+        slug = custom or self._slug_factory()
+        return ShortenPreview(slug, self.short_url(slug), target, tagged, channel, campaign, existing=False)
 
     async def shorten(self, request: ShortenRequest) -> ShortenResult:
         """Return the link for this request, reusing an identical live one."""
@@ -126,9 +190,10 @@ class Shortener:
         channel = resolve_channel(request.channel).name if request.channel else None
         campaign = normalise_campaign(request.campaign)
         custom = check_custom_slug(request.slug) if request.slug else None
+        pinned = custom or self._reserved(request)
         self._check_limits(request, now)
         if check_rate:
-            self._check_rate(request)
+            await self._check_rate(request)
         sharer = await self._repo.get_or_create_sharer(request.sharer) if request.sharer else None
         tagged = tag_url(
             target,
@@ -144,7 +209,7 @@ class Shortener:
             expires_at=request.expires_at,
             max_clicks=request.max_clicks,
         )
-        existing = await self._reusable(key, custom, now)
+        existing = await self._reusable(key, pinned, now)
         if existing is not None:
             return ShortenResult(existing, self.short_url(existing.slug), created=False)
         new = NewLink(
@@ -160,9 +225,9 @@ class Shortener:
             max_clicks=request.max_clicks,
             custom_slug=custom is not None,
         )
-        result = await self._insert(new, custom)
+        result = await self._insert(new, pinned)
         if result.created:
-            self._use_rate(request)
+            await self._use_rate(request)
         return result
 
     async def shorten_for_channels(
@@ -177,7 +242,7 @@ class Shortener:
         if request.slug and len(names) > 1:
             raise InvalidInput("a custom slug can only name one link; ask for one channel at a time")
         # All the links or none: the whole request must fit the allowance up front.
-        self._check_rate(request, cost=max(len(names), 1))
+        await self._check_rate(request, cost=max(len(names), 1))
         results = []
         for name in names or [request.channel or ""]:
             one = replace(request, channel=name or None)
@@ -194,6 +259,14 @@ class Shortener:
         return link
 
     @staticmethod
+    def _reserved(request: ShortenRequest) -> str | None:
+        if request.reserved_slug is None:
+            return None
+        if not looks_like_slug(request.reserved_slug):
+            raise InvalidInput("that link was not one Lantern offered; ask for a new one")
+        return request.reserved_slug
+
+    @staticmethod
     def _check_limits(request: ShortenRequest, now: datetime) -> None:
         if request.expires_at is not None and request.expires_at <= now:
             raise InvalidInput("the expiry time is in the past; give a future date")
@@ -204,7 +277,7 @@ class Shortener:
         if request.expires_at is not None and request.expires_at.year >= LAST_EXPIRY_YEAR:
             raise InvalidInput(f"the expiry is too far ahead; give a date before {LAST_EXPIRY_YEAR}-01-01")
 
-    def _check_rate(self, request: ShortenRequest, cost: int = 1) -> None:
+    async def _check_rate(self, request: ShortenRequest, cost: int = 1) -> None:
         key = rate_key(request)
         if key is None or self._limiter is None:
             return
@@ -212,9 +285,9 @@ class Shortener:
             raise RateLimited(
                 f"that is {cost} links at once, more than the {self._limiter.burst} anyone may make at "
                 f"once; ask for at most {self._limiter.burst} channels at a time",
-                retry_after=retry_after_seconds(self._limiter.wait(key, self._limiter.burst)),
+                retry_after=retry_after_seconds(await self._limiter.wait(key, self._limiter.burst)),
             )
-        wait = self._limiter.wait(key, cost)
+        wait = await self._limiter.wait(key, cost)
         if wait:
             seconds = retry_after_seconds(wait)
             allowance = per_minute_in_words(self._limiter.per_minute, "link")
@@ -223,10 +296,10 @@ class Shortener:
                 retry_after=seconds,
             )
 
-    def _use_rate(self, request: ShortenRequest) -> None:
+    async def _use_rate(self, request: ShortenRequest) -> None:
         key = rate_key(request)
         if key is not None and self._limiter is not None:
-            self._limiter.charge(key)
+            await self._limiter.charge(key)
 
     async def _reusable(self, key: str, custom: str | None, now: datetime) -> Link | None:
         existing = await self._repo.get_by_dedupe_key(key)

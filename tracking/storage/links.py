@@ -143,8 +143,12 @@ class SqlLinkRepository:
         async with self._sessions() as session:
             row = (await session.execute(select(SharerRow).where(identity))).scalar_one_or_none()
             if row is not None:
+                changed = False
                 if row.display_name != ref.display_name and ref.display_name:
-                    row.display_name = ref.display_name[:256]
+                    row.display_name, changed = ref.display_name[:256], True
+                if ref.workspace and row.workspace != ref.workspace:
+                    row.workspace, changed = ref.workspace[:32], True
+                if changed:
                     await session.commit()
                 return _to_sharer(row)
             for handle in handle_candidates(ref):
@@ -154,6 +158,7 @@ class SqlLinkRepository:
                     display_name=ref.display_name[:256],
                     handle=handle,
                     created_at=self._clock(),
+                    workspace=ref.workspace[:32] if ref.workspace else None,
                 )
                 session.add(row)
                 try:

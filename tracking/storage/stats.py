@@ -41,6 +41,7 @@ _LINK_GROUPS = {
     "campaign": _LINKS.c.campaign,
     "link": _LINKS.c.slug,
     "sharer": _SHARERS.c.handle,
+    "workspace": _SHARERS.c.workspace,
     "page": _LINKS.c.target,  # pages are pseudo-links (slug "~…") whose target is the page's address
 }
 _SITES: Table = SiteRow.__table__  # type: ignore[attr-defined]

@@ -27,6 +27,7 @@ class SharerRow(SQLModel, table=True):
     display_name: str = Field(max_length=256)
     handle: str = Field(max_length=40, unique=True)
     created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    workspace: str | None = Field(default=None, max_length=32)  # Slack team id, for `by workspace`
 
 
 class LinkRow(SQLModel, table=True):
@@ -235,3 +236,71 @@ def visit_text_sizes() -> TextSizes:
             length = min(length, int(getattr(values.c.value.type, "length", length)))
         sizes.append((column.name, length))
     return TextSizes(tuple(sizes))
+
+
+class SeenDeliveryRow(SQLModel, table=True):
+    """Ids of platform deliveries already handled (a Slack `event_id`, a Telegram `update_id`).
+
+    Every worker claims an id here before acting on it, so a retry or a
+    second delivery to another process is handled once. Kept for a day.
+    """
+
+    __tablename__ = "seen_deliveries"
+    __table_args__ = (Index("ix_seen_deliveries_seen_at", "seen_at"),)
+
+    source: str = Field(primary_key=True, max_length=32)
+    key: str = Field(primary_key=True, max_length=128)
+    seen_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class RateBucketRow(SQLModel, table=True):
+    """One rate-limit key's bucket, shared by every worker: when it will be full again (epoch seconds)."""
+
+    __tablename__ = "rate_buckets"
+
+    key: str = Field(primary_key=True, max_length=160)
+    full_at: float
+
+
+class SlackInstallationRow(SQLModel, table=True):
+    """The latest installation of the Slack app per workspace (or org) and installing user.
+
+    `enterprise_id` and `team_id` are "" when Slack gives none (an org-wide
+    install has no team); `data` is slack_sdk's Installation as JSON.
+    """
+
+    __tablename__ = "slack_installations"
+    __table_args__ = (
+        UniqueConstraint("client_id", "enterprise_id", "team_id", "user_id", name="uq_slack_installations"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(max_length=64)
+    enterprise_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    installed_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    data: str = Field(sa_column=Column(Text(), nullable=False))
+
+
+class SlackBotRow(SQLModel, table=True):
+    """The current bot token of each workspace (or org): what answers its commands."""
+
+    __tablename__ = "slack_bots"
+    __table_args__ = (UniqueConstraint("client_id", "enterprise_id", "team_id", name="uq_slack_bots"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(max_length=64)
+    enterprise_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=32)
+    installed_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    data: str = Field(sa_column=Column(Text(), nullable=False))
+
+
+class SlackOAuthStateRow(SQLModel, table=True):
+    """An OAuth `state` issued by `GET /slack/install`, good once until it expires."""
+
+    __tablename__ = "slack_oauth_states"
+
+    state: str = Field(primary_key=True, max_length=64)
+    expires_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

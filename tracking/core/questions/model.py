@@ -36,6 +36,7 @@ class GroupBy(StrEnum):
     CAMPAIGN = "campaign"
     LINK = "link"
     SHARER = "sharer"
+    WORKSPACE = "workspace"
     COUNTRY = "country"
     DEVICE = "device"
     BROWSER = "browser"

@@ -82,6 +82,7 @@ _DIMENSIONS: dict[str, GroupBy] = {
     "campaign": GroupBy.CAMPAIGN, "campaigns": GroupBy.CAMPAIGN,
     "link": GroupBy.LINK, "links": GroupBy.LINK, "slug": GroupBy.LINK,
     "sharer": GroupBy.SHARER, "sharers": GroupBy.SHARER,
+    "workspace": GroupBy.WORKSPACE, "workspaces": GroupBy.WORKSPACE,
     "country": GroupBy.COUNTRY, "countries": GroupBy.COUNTRY,
     "device": GroupBy.DEVICE, "devices": GroupBy.DEVICE,
     "browser": GroupBy.BROWSER, "browsers": GroupBy.BROWSER,

@@ -39,6 +39,7 @@ _GROUP_PLURALS: dict[GroupBy, str] = {
     GroupBy.CAMPAIGN: "campaigns",
     GroupBy.LINK: "links",
     GroupBy.SHARER: "sharers",
+    GroupBy.WORKSPACE: "workspaces",
     GroupBy.COUNTRY: "countries",
     GroupBy.DEVICE: "devices",
     GroupBy.BROWSER: "browsers",
