@@ -86,7 +86,7 @@ async def test_a_question_as_of_year_one_is_400(lantern: Running) -> None:
 async def test_a_request_for_more_links_than_the_burst_creates_none(lantern: Running) -> None:
     key = await api_key(lantern)
     channels = [channel.name for channel in CHANNELS]
-    assert len(channels) == 34
+    assert len(channels) > 10  # every channel Lantern knows: far more than one burst
     async with lantern.client.post(
         lantern.url("/api/v1/links"),
         json={"url": "https://example.com/", "channels": channels},

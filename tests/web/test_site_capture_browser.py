@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, BrowserContext, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -124,10 +124,19 @@ async def browser() -> AsyncIterator[Browser]:
         await launched.close()
 
 
+async def _until(page: Page, condition: str, seconds: float = 10.0) -> None:
+    """Poll a condition with `evaluate` (the test page's strict CSP refuses wait_for_function's eval)."""
+    for _ in range(int(seconds / 0.05)):
+        if await page.evaluate(condition):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never true: {condition}")
+
+
 async def _token_after_view(context: BrowserContext, url: str) -> str:
     page = await context.new_page()
     await page.goto(url)
-    await page.wait_for_function("location.hash.startsWith('#lt=')")
+    await _until(page, "location.hash.startsWith('#lt=')")
     return str(await page.evaluate("location.hash"))[4:]
 
 
@@ -153,7 +162,7 @@ async def test_a_copied_address_opened_elsewhere_is_a_dark_social_click(
     visits = await world.wait_for_visits(2)
     assert visits[0] == ("blog/post", "click", "direct", "none")
     assert visits[1] == ("blog/post", "preview", "direct", "copy")
-    await page.wait_for_function(f"location.hash.startsWith('#lt=') && location.hash !== '#lt={token}'")
+    await _until(page, f"location.hash.startsWith('#lt=') && location.hash !== '#lt={token}'")
     await page.reload()  # the friend's own token now: a reload is not a share
     await asyncio.sleep(0.5)
     assert len(await world.visits()) == 2
@@ -179,7 +188,7 @@ async def test_share_buttons_give_tagged_short_links(world: World, browser: Brow
     page.on("framenavigated", lambda frame: None)
     await page.route("mailto:*", lambda route: route.abort())
     await button.click()
-    await page.wait_for_function("document.querySelector('button[data-channel=email]').dataset.shortUrl")
+    await _until(page, "!!document.querySelector('button[data-channel=email]').dataset.shortUrl")
     short_url = await button.get_attribute("data-short-url")
     assert short_url is not None and short_url.startswith(world.lantern + "/")
     slug = short_url.rsplit("/", 1)[1]
