@@ -117,7 +117,9 @@ class Settings(BaseSettings):
         None, description="When set, GET /metrics needs `Authorization: Bearer <token>`."
     )
     scanner_evidence: bool = Field(
-        True, description="Read scanners that pretend to be browsers by evidence beyond the user agent."
+        False,
+        description="Also read scanners that send a browser's user agent by other evidence (opt-in: "
+        "scripts and proxies that strip browser headers would count as bots).",
     )
     scanner_signals: CommaList = Field(
         ("no-lang", "no-ch", "no-fetch-meta", "mail-net", "cloud-net", "preflight", "batch", "just-sent"),

@@ -34,7 +34,11 @@ def settings_overrides(tmp_path: Path) -> dict[str, Any]:
             }
         )
     )
-    return {"trusted_proxies": ("127.0.0.0/8", "::1/128"), "address_ranges_file": str(ranges)}
+    return {
+        "trusted_proxies": ("127.0.0.0/8", "::1/128"),
+        "address_ranges_file": str(ranges),
+        "scanner_evidence": True,
+    }
 
 
 async def fetch(lantern: Running, slug: str, *, method: str = "GET", **headers: str) -> int:
