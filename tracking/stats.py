@@ -132,7 +132,7 @@ class StatsService:
             sharer_id=sharer_id,
             domain=i.domain.lower().removeprefix("www.") if i.domain else None,
             dimension=i.dimension,
-            page=i.page,
+            page=i.page if i.page is not None else ("" if i.group_by is GroupBy.PAGE else None),
         )
 
     def _period(self, query: Query, start: datetime, end: datetime, *, hourly: bool = False) -> Query:

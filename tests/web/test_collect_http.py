@@ -151,3 +151,11 @@ async def test_page_visits_answer_by_page_and_for_one_page(lantern: Running) -> 
     assert one.total == 1
     everything = await stats.answer(day, now=now)
     assert everything.total == 4
+    from tracking.core.questions.parser import parse_question
+    from tracking.core.questions.render import answer_to_json
+
+    asked = parse_question("clicks by page today", now=now, tz=lantern.parts.settings.zone)
+    document = answer_to_json(await stats.answer(asked, now=now))
+    assert document["total"] == 3  # the pages' clicks, not the short link's
+    interpreted = document["interpreted"]
+    assert isinstance(interpreted, dict) and interpreted["group_by"] == "page"

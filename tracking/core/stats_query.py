@@ -25,6 +25,6 @@ class Query:
     link_id: int | None = None
     sharer_id: int | None = None
     domain: str | None = None
-    page: str | None = None  # a page's path (its pseudo-links on every registered site)
+    page: str | None = None  # a page's path (its pseudo-links on every registered site); "" = every page
     group: str | None = None  # "time", "channel", "campaign", "link", "sharer", or a dimension
     dimension: tuple[str, str] | None = None  # only visits with this (dimension, value); daily only

@@ -148,7 +148,7 @@ class SqlStatsReader:
             parts.append(_LINKS.c.id == query.link_id)
         if query.page is not None or query.group == "page":
             parts.append(_LINKS.c.slug.like(PAGE_SLUG_PREFIX + "%"))
-        if query.page is not None:
+        if query.page:  # "" is every page
             parts.append(_LINKS.c.target.in_(select(_SITES.c.origin + literal(query.page))))
         if query.campaign is not None:
             parts.append(_LINKS.c.campaign == query.campaign)

@@ -87,6 +87,7 @@ _DIMENSIONS: dict[str, GroupBy] = {
     "device": GroupBy.DEVICE, "devices": GroupBy.DEVICE,
     "browser": GroupBy.BROWSER, "browsers": GroupBy.BROWSER,
     "fetcher": GroupBy.FETCHER, "fetchers": GroupBy.FETCHER,
+    "page": GroupBy.PAGE, "pages": GroupBy.PAGE,
 }  # fmt: skip
 _ADVERBS: dict[str, GroupBy] = {
     "hourly": GroupBy.HOUR,
@@ -95,7 +96,9 @@ _ADVERBS: dict[str, GroupBy] = {
     "monthly": GroupBy.MONTH,
 }
 _GROUP_LEADS = frozenset({"by", "per", "each", "every"})
-_TOP_SINGULAR = frozenset({"link", "sharer", "channel", "campaign", "country", "device", "browser", "source"})
+_TOP_SINGULAR = frozenset(
+    {"link", "sharer", "channel", "campaign", "country", "device", "browser", "source", "page"}
+)
 _DEFAULT_TOP = 10
 _MAX_TOP = 100
 _KEYWORDS = frozenset(

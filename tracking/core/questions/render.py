@@ -45,6 +45,7 @@ _GROUP_PLURALS: dict[GroupBy, str] = {
     GroupBy.BROWSER: "browsers",
     GroupBy.FETCHER: "fetchers",
     GroupBy.EVIDENCE: "kinds of evidence",
+    GroupBy.PAGE: "pages",
 }
 
 #: Characters that reorder text (Trojan-source style) and would garble a table or a headline.
