@@ -103,11 +103,12 @@ async def measure(origin: str, slug: str, key: str, *, seconds: float, askers: i
     return load
 
 
-def judge(load: HeavyLoad, result: DrillResult) -> None:
-    """The drill's expectations, shared with its fast variant in tests/drills."""
+def judge(load: HeavyLoad, result: DrillResult, *, slowest_ms: float = SLOWEST_REDIRECT_MS) -> None:
+    """The drill's expectations, shared with its fast variant in tests/drills (which allows more time:
+    it runs beside the rest of the suite on a shared machine, where the 300 ms bar would flake)."""
     result.expect(
-        load.slowest_ms <= SLOWEST_REDIRECT_MS,
-        f"the slowest redirect took {load.slowest_ms:.0f} ms (more than {SLOWEST_REDIRECT_MS:.0f} ms)",
+        load.slowest_ms <= slowest_ms,
+        f"the slowest redirect took {load.slowest_ms:.0f} ms (more than {slowest_ms:.0f} ms)",
     )
     result.expect(load.answered.get(200, 0) > 0, "no heavy question was answered")
     result.expect(not any(status >= 500 for status in load.answered), f"5xx answers: {load.answered}")

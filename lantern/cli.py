@@ -131,14 +131,14 @@ def serve(
     from lantern.composition import access_log_options, build_app, prepare_database
     from tracking.storage.visitor_key import VisitorKeyError, load_visitor_key
 
+    host = host if host is not None else settings.host
+    port = port if port is not None else settings.port
+    workers = workers if workers is not None else settings.workers
+    listening = listen(host, port, reuse_port=reuse_port or workers > 1)  # a taken port: one line, first
     try:  # made here, once, before workers start (each then reads the same key)
         load_visitor_key(settings)
     except (VisitorKeyError, OSError) as error:
         fail(f"visitor key: {error}", code=2)
-    host = host if host is not None else settings.host
-    port = port if port is not None else settings.port
-    workers = workers if workers is not None else settings.workers
-    listening = listen(host, port, reuse_port=reuse_port or workers > 1)
     if workers > 1 and not reuse_port:
         from lantern.workers import Supervisor, worker_command
 

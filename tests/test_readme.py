@@ -108,7 +108,7 @@ def test_readme_blocks_are_found_and_every_skip_is_explained() -> None:
     assert re.search(r"^curl -i ", commands, re.MULTILINE)
     assert all(reason.strip() for _, reason in skipped)
     # the marked blocks are few: starting the server, the suite itself, and what needs outside accounts
-    assert len(skipped) <= 9, skipped
+    assert len(skipped) <= 10, skipped
 
 
 def _free_port() -> int:

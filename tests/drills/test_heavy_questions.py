@@ -12,5 +12,5 @@ async def test_redirects_keep_their_latency_beside_heavy_questions(target: Drill
     origin = target.url("").rstrip("/")
     load = await measure(origin, slug, target.key, seconds=2.0, askers=2)
     result = DrillResult("heavy questions")
-    judge(load, result)
+    judge(load, result, slowest_ms=1000.0)  # a freeze took 11 s; `make drills` holds the 300 ms bar
     assert not result.failures, load.figure()
